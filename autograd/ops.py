@@ -1,0 +1,244 @@
+"""The op table: every differentiable operation of the engine, defined once.
+
+Each entry gives the forward value and the local derivatives dy/d(operand) of one op.
+The same rule serves scalar Values (Python floats, via ``ScalarMath``) and batched
+Values (1-D numpy arrays, via ``numpy``): a rule only calls functions through ``xp``.
+Tests, docs and ``viz`` iterate over ``OPS``; adding an op is one entry here plus a
+line in ``value.py`` that names it as a method or operator.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+
+class DomainError(ValueError):
+    """An op was given an operand outside its mathematical domain (e.g. log of -1)."""
+
+
+class ScalarMath:
+    """The subset of numpy's API the rules use, for Python floats (fast, no arrays)."""
+
+    tanh = staticmethod(math.tanh)
+    sin = staticmethod(math.sin)
+    cos = staticmethod(math.cos)
+    sqrt = staticmethod(math.sqrt)
+    log = staticmethod(math.log)
+    log1p = staticmethod(math.log1p)
+    abs = staticmethod(abs)
+    any = staticmethod(bool)
+
+    @staticmethod
+    def exp(x):
+        try:
+            return math.exp(x)
+        except OverflowError:  # e**x beyond float range: inf, as numpy and PyTorch give
+            return math.inf
+
+    @staticmethod
+    def power(x, y):
+        try:
+            return float(x**y)
+        except OverflowError:
+            return math.inf
+        except ZeroDivisionError:
+            return math.inf
+
+    @staticmethod
+    def where(cond, a, b):
+        return a if cond else b
+
+    @staticmethod
+    def non_integer(y):
+        return not float(y).is_integer()
+
+
+class ArrayMath:
+    """numpy, plus the two helpers ScalarMath has under the same names."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    @staticmethod
+    def where(cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def non_integer(y):
+        return np.asarray(y) != np.round(y)
+
+
+SCALAR = ScalarMath()
+ARRAY = ArrayMath()
+
+
+@dataclass(frozen=True)
+class Op:
+    """One table entry: ``rule(xp, *operands) -> (value, (d value / d operand, ...))``."""
+
+    name: str  # the node's ``op`` string, e.g. "*" or "tanh"
+    rule: Callable
+    arity: int
+    domain: dict = field(default_factory=dict)  # test inputs: see tests/test_ops.py
+
+    @property
+    def math(self) -> str:
+        """The first docstring line: the op's formula and derivatives."""
+        return (self.rule.__doc__ or "").strip().splitlines()[0]
+
+
+OPS: dict[str, Op] = {}
+
+
+def op(name: str, arity: int = 1):
+    """Register ``rule`` in ``OPS`` under ``name``."""
+
+    def register(rule):
+        OPS[name] = Op(name, rule, arity)
+        rule.symbol = name  # the op string Value records for nodes made by this rule
+        return rule
+
+    return register
+
+
+def _check(xp, bad, message):
+    if xp.any(bad):
+        raise DomainError(message)
+
+
+# --- arithmetic -----------------------------------------------------------------------
+
+@op("+", 2)
+def add(xp, a, b):
+    """y = a + b;  dy/da = 1, dy/db = 1"""
+    return a + b, (1.0, 1.0)
+
+
+@op("-", 2)
+def sub(xp, a, b):
+    """y = a - b;  dy/da = 1, dy/db = -1"""
+    return a - b, (1.0, -1.0)
+
+
+@op("*", 2)
+def mul(xp, a, b):
+    """y = a * b;  dy/da = b, dy/db = a"""
+    return a * b, (b, a)
+
+
+@op("/", 2)
+def div(xp, a, b):
+    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2"""
+    _check(xp, b == 0, "division by zero: the divisor (right operand of /) is 0")
+    inv = 1.0 / b
+    return a * inv, (inv, -a * inv * inv)
+
+
+@op("**", 2)
+def pow(xp, x, y):
+    """z = x ** y;  dz/dx = y·x**(y-1), dz/dy = x**y · ln x   (dz/dy = 0 at x = 0, nan for x < 0)"""
+    _check(xp, (x < 0) & xp.non_integer(y),
+           "**: a negative base to a non-integer power has no real value "
+           "(the base is negative and the exponent is not a whole number)")
+    _check(xp, (x == 0) & (y < 0),
+           "**: zero to a negative power divides by zero (the base is 0 and the exponent is < 0)")
+    z = xp.power(x, y)
+    dx = xp.where(y == 0, 0.0, y * xp.power(x, y - 1.0))
+    dy = xp.where(x > 0, z * xp.log(xp.where(x > 0, x, 1.0)), xp.where(x == 0, 0.0, math.nan))
+    return z, (dx, dy)
+
+
+@op("neg")
+def neg(xp, x):
+    """y = -x;  dy/dx = -1"""
+    return -x, (-1.0,)
+
+
+@op("abs")
+def abs_(xp, x):
+    """y = |x|;  dy/dx = sign(x)  (abs'(0) = 0)"""
+    return xp.abs(x), (xp.where(x > 0, 1.0, xp.where(x < 0, -1.0, 0.0)),)
+
+
+# --- elementary functions -------------------------------------------------------------
+
+@op("exp")
+def exp(xp, x):
+    """y = e**x;  dy/dx = e**x = y"""
+    y = xp.exp(x)
+    return y, (y,)
+
+
+@op("log")
+def log(xp, x):
+    """y = ln x;  dy/dx = 1/x   (x > 0)"""
+    _check(xp, x <= 0, "log: the operand must be > 0 (the natural log of a number <= 0 is undefined)")
+    return xp.log(x), (1.0 / x,)
+
+
+@op("sqrt")
+def sqrt(xp, x):
+    """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x))   (x >= 0; inf at 0)"""
+    _check(xp, x < 0, "sqrt: the operand must be >= 0 (the square root of a negative number is not real)")
+    y = xp.sqrt(x)
+    return y, (xp.where(y > 0, 0.5 / xp.where(y > 0, y, 1.0), math.inf),)
+
+
+@op("sin")
+def sin(xp, x):
+    """y = sin x;  dy/dx = cos x"""
+    return xp.sin(x), (xp.cos(x),)
+
+
+@op("cos")
+def cos(xp, x):
+    """y = cos x;  dy/dx = -sin x"""
+    return xp.cos(x), (-xp.sin(x),)
+
+
+# --- activations ----------------------------------------------------------------------
+
+@op("tanh")
+def tanh(xp, x):
+    """y = tanh x;  dy/dx = 1 - y**2"""
+    y = xp.tanh(x)
+    return y, (1.0 - y * y,)
+
+
+@op("sigmoid")
+def sigmoid(xp, x):
+    """y = σ(x) = 1 / (1 + e**-x);  dy/dx = y (1 - y)  (computed without overflow)"""
+    e = xp.exp(-xp.abs(x))  # in (0, 1]: never overflows
+    y = xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return y, (y * (1.0 - y),)
+
+
+@op("relu")
+def relu(xp, x):
+    """y = max(0, x);  dy/dx = 1 if x > 0 else 0   (relu'(0) = 0)"""
+    pos = x > 0
+    return xp.where(pos, x, 0.0), (xp.where(pos, 1.0, 0.0),)
+
+
+@op("leaky_relu")
+def leaky_relu(xp, x, negative_slope=0.01):
+    """y = x if x > 0 else a·x;  dy/dx = 1 if x > 0 else a   (a = negative_slope = 0.01)"""
+    pos = x > 0
+    return xp.where(pos, x, negative_slope * x), (xp.where(pos, 1.0, negative_slope),)
+
+
+@op("step")
+def step(xp, x):
+    """y = 1 if x > 0 else 0 (Heaviside);  dy/dx = 0   (no gradient flows: why it can't be trained by backprop)"""
+    return xp.where(x > 0, 1.0, 0.0), (0.0 * x,)
+
+
+@op("softplus")
+def softplus(xp, x):
+    """y = ln(1 + e**x);  dy/dx = σ(x)   (computed without overflow)"""
+    e = xp.exp(-xp.abs(x))
+    y = xp.where(x > 0, x, 0.0) + xp.log1p(e)
+    return y, (xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)),)

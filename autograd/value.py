@@ -1,0 +1,239 @@
+"""``Value``: a number that remembers the op that made it, and backprop over such graphs.
+
+A node holds numbers and a tuple of parents, never a closure over itself, so a graph has
+no reference cycles and is freed by reference counting as soon as it is dropped.
+The math of every op lives in ``ops.py``; this file only wires ops to Python operators.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from . import grad_mode, ops
+from .graph import gc_paused, topological_order, zero_grad
+from .ops import ARRAY, SCALAR, DomainError
+
+_REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
+
+
+def _to_float(data) -> float:
+    """``data`` as a Python float, or a TypeError that names what was given instead."""
+    if isinstance(data, (numbers.Real, np.bool_)) and not isinstance(data, np.ndarray):
+        return float(data)
+    if isinstance(data, np.ndarray):
+        raise TypeError(
+            f"Value(data) got a numpy array of shape {data.shape}; {_REAL_HINT}. "
+            "For one number use arr.item(); for a batch use Value.batch(arr)."
+        )
+    if isinstance(data, Value):
+        raise TypeError("Value(data) got a Value; use it directly, or Value(v.data) for a fresh leaf")
+    raise TypeError(f"Value(data) got {type(data).__name__} {data!r:.60}; {_REAL_HINT}")
+
+
+class Value:
+    """A node of the computation graph.
+
+    ``data``: the forward value (float);  ``grad``: d(output)/d(this node), filled by
+    ``backward()``;  ``op``: the op that made it ("" for a leaf);  ``parents``: its
+    operands, one entry per use (``a * a`` has two);  ``local_grads``: d(this)/d(parent)
+    for each parent, in the same order.
+    """
+
+    __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "__weakref__")
+
+    def __init__(self, data, label: str = ""):
+        self.data = data if data.__class__ is float else _to_float(data)
+        self.grad = 0.0
+        self.label = label
+        self.op = ""
+        self.parents = ()
+        self.local_grads = ()
+
+    # --- the chain rule ---------------------------------------------------------------
+
+    def backward(self, grad: float = 1.0) -> None:
+        """Fill ``grad`` of every node below ``self`` with d(self)/d(node).
+
+        One pass in reverse topological order: ``parent.grad += local * node.grad``, so a
+        value used on several paths collects all of them. Intermediate grads are recomputed
+        on every call; leaf grads accumulate across calls, as in PyTorch (call
+        ``zero_grad()`` or the optimizer's ``zero_grad()`` between steps).
+        """
+        with gc_paused():  # the pass makes no cycles: keep the cyclic GC off the graph
+            order = topological_order(self)
+            for node in order:
+                if node.parents:
+                    node.grad = 0.0
+            self.grad += grad
+            for node in reversed(order):
+                parents = node.parents
+                if not parents:
+                    continue
+                g = node.grad
+                if len(parents) == 2:  # unrolled: most nodes are binary
+                    a, b = parents
+                    da, db = node.local_grads
+                    a.grad += da * g
+                    b.grad += db * g
+                else:
+                    for parent, local in zip(parents, node.local_grads):
+                        parent.grad += local * g
+
+    def zero_grad(self) -> None:
+        """Set ``grad = 0.0`` on every node of this graph, leaves included."""
+        zero_grad(self)
+
+    # --- plumbing ---------------------------------------------------------------------
+
+    def item(self) -> float:
+        """The data as a Python float (PyTorch's name)."""
+        return self.data
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        op = f", op={self.op!r}" if self.op else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
+
+    # --- operators: each a row of ops.OPS -----------------------------------------------
+
+    def __add__(self, other):
+        return _binary(ops.add, self, other)
+
+    def __radd__(self, other):
+        return _binary(ops.add, other, self)
+
+    def __sub__(self, other):
+        return _binary(ops.sub, self, other)
+
+    def __rsub__(self, other):
+        return _binary(ops.sub, other, self)
+
+    def __mul__(self, other):
+        return _binary(ops.mul, self, other)
+
+    def __rmul__(self, other):
+        return _binary(ops.mul, other, self)
+
+    def __truediv__(self, other):
+        return _binary(ops.div, self, other)
+
+    def __rtruediv__(self, other):
+        return _binary(ops.div, other, self)
+
+    def __pow__(self, other):
+        return _binary(ops.pow, self, other)
+
+    def __rpow__(self, other):
+        return _binary(ops.pow, other, self)
+
+    def __neg__(self):
+        return _unary(ops.neg, self)
+
+    def __abs__(self):
+        return _unary(ops.abs_, self)
+
+    def exp(self):
+        return _unary(ops.exp, self)
+
+    def log(self):
+        return _unary(ops.log, self)
+
+    def sqrt(self):
+        return _unary(ops.sqrt, self)
+
+    def sin(self):
+        return _unary(ops.sin, self)
+
+    def cos(self):
+        return _unary(ops.cos, self)
+
+    def tanh(self):
+        return _unary(ops.tanh, self)
+
+    def sigmoid(self):
+        return _unary(ops.sigmoid, self)
+
+    def relu(self):
+        return _unary(ops.relu, self)
+
+    def leaky_relu(self, negative_slope: float = 0.01):
+        return _unary(ops.leaky_relu, self, negative_slope=negative_slope)
+
+    def step(self):
+        return _unary(ops.step, self)
+
+    def softplus(self):
+        return _unary(ops.softplus, self)
+
+
+def _node(data, op: str, parents: tuple, local_grads: tuple) -> Value:
+    """A new Value made by ``op`` (or a leaf when ``op`` is ""), without re-checking data."""
+    out = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if grad_mode._enabled:
+        out.op = op
+        out.parents = parents
+        out.local_grads = local_grads
+    else:
+        out.op = ""
+        out.parents = out.local_grads = ()
+    return out
+
+
+def _constant(x) -> Value:
+    """A plain number used in an op becomes a leaf (as in micrograd), drawn by its value."""
+    if x.__class__ is not float:
+        if isinstance(x, Value):
+            return x
+        x = _to_float(x)
+    out = _new(Value)
+    out.data = x
+    out.grad = 0.0
+    out.label = out.op = ""
+    out.parents = out.local_grads = ()
+    return out
+
+
+def _binary(rule, a, b) -> Value:
+    """Apply a two-operand rule of ``ops`` and record the node."""
+    if a.__class__ is not Value:
+        a = _constant(a)
+    if b.__class__ is not Value:
+        b = _constant(b)
+    ad = a.data
+    bd = b.data
+    try:
+        y, local = rule(SCALAR if ad.__class__ is float and bd.__class__ is float else ARRAY, ad, bd)
+    except DomainError as e:
+        raise DomainError(f"{e}; {describe_operands(rule.symbol, (a, b))}") from None
+    return _node(y, rule.symbol, (a, b), local)
+
+
+def _unary(rule, a, **params) -> Value:
+    """Apply a one-operand rule of ``ops`` and record the node."""
+    ad = a.data
+    try:
+        y, local = rule(SCALAR if ad.__class__ is float else ARRAY, ad, **params)
+    except DomainError as e:
+        raise DomainError(f"{e}; {describe_operands(rule.symbol, (a,))}") from None
+    return _node(y, rule.symbol, (a,), local)
+
+
+_new = object.__new__
+
+
+def describe_operands(name: str, args) -> str:
+    """'op tanh on a (label 'x') = 2.0, ...': how errors name an op's operands."""
+    parts = []
+    for i, a in enumerate(args):
+        who = f"label {a.label!r}" if a.label else f"operand {i + 1}"
+        if a.op:
+            who += f", made by {a.op!r}"
+        parts.append(f"{who} = {a.data!r}")
+    return f"op {name!r} on " + ", ".join(parts)

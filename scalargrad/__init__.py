@@ -1,0 +1,1 @@
+"""The ``scalargrad`` command line: ``scalargrad demo``, ``scalargrad graph``, ``scalargrad gradcheck``."""
