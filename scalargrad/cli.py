@@ -1,21 +1,112 @@
-"""Command-line entry point (placeholder demo of the engine until the CLI issue lands)."""
+"""The ``scalargrad`` command: ``demo``, ``graph`` and ``gradcheck`` (argument parsing, exit codes).
+
+Exit codes: 0 done; 1 ``gradcheck`` found a mismatch; 2 bad input (a refused expression, a
+bad number, an unknown dataset, an unwritable path), with a message that says what to fix.
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
+from autograd import DomainError
+
+from .args import UsageError
+from .expr import ExpressionError
+
+EXAMPLES = """\
+examples:
+  scalargrad demo                                  train on moons, write the pictures to out/
+  scalargrad graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
+  scalargrad gradcheck "sin(x**2)" x=1.5
+"""
+
+EXPR_HELP = (
+    "an arithmetic expression in quotes, e.g. \"tanh(x*w + b)\": numbers, variables, + - * / **, "
+    "parentheses, pi, e and the functions exp log sqrt sin cos tanh sigmoid relu leaky_relu step "
+    "softplus abs (nothing else is accepted). Put -- before an expression that starts with '-'"
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .demo import DATASETS, OPTIMIZERS
+
+    parser = argparse.ArgumentParser(
+        prog="scalargrad",
+        description="scalargrad: a scalar autograd engine for learning and teaching backpropagation.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck}")
+    sub.required = True
+
+    demo = sub.add_parser(
+        "demo", help="train a small MLP on a built-in dataset and write every picture to a folder",
+        description="Train an MLP on a built-in 2-D dataset, print the train/validation accuracy and "
+                    "write into --out: loss curves, decision boundary, network diagram, the forward and "
+                    "backward graph of one neuron on one example, a step-through of its backward pass "
+                    "(GIF + SVG frames), and index.html showing them all.")
+    demo.add_argument("--dataset", default="moons", help=f"one of {', '.join(DATASETS)} (default: moons)")
+    demo.add_argument("--hidden", default="16,16", metavar="SIZES",
+                      help="hidden layer sizes, comma-separated (default: 16,16)")
+    demo.add_argument("--epochs", default="60", metavar="N", help="training epochs (default: 60)")
+    demo.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default: adam)")
+    demo.add_argument("--lr", default=None, metavar="RATE",
+                      help="learning rate (default: 0.03 for adam, 0.1 for sgd)")
+    demo.add_argument("--seed", default="0", metavar="N", help="random seed for data, weights and batches")
+    demo.add_argument("--samples", default="200", metavar="N", help="number of data points (default: 200)")
+    demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
+    demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    graph = sub.add_parser(
+        "graph", help="draw the forward/backward graph of an expression to SVG, PNG or DOT",
+        description="Build the computation graph of EXPR at the given values, run backward() and draw "
+                    "it: the forward view shows each node's data, the backward view its grad and the "
+                    "local derivative on each edge.",
+        epilog='example: scalargrad graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.png',
+    )
+    _add_expression(graph)
+    graph.add_argument("-o", "--output", default="graph.svg", metavar="PATH",
+                       help="file to write; the suffix picks the format: .svg, .png or .dot "
+                            "(default: graph.svg; '-' prints the DOT text)")
+    graph.add_argument("--view", choices=["forward", "backward", "both"], default="both",
+                       help="what the nodes show (default: both)")
+    graph.add_argument("--rankdir", choices=["LR", "TB", "RL", "BT"], default="LR",
+                       help="layout direction (default: LR, left to right)")
+
+    check = sub.add_parser(
+        "gradcheck", help="print backprop's gradients next to finite differences",
+        description="Compare d(EXPR)/d(variable) from backward() with central finite differences "
+                    "(f(x+eps) - f(x-eps)) / 2eps. Exit code 1 if any pair disagrees beyond "
+                    "atol + rtol*|numeric|.",
+        epilog='example: scalargrad gradcheck "sin(x**2)" x=1.5',
+    )
+    _add_expression(check)
+    check.add_argument("--eps", default="1e-6", help="finite-difference step (default: 1e-6)")
+    check.add_argument("--atol", default="1e-5", help="absolute tolerance (default: 1e-5)")
+    check.add_argument("--rtol", default="1e-3", help="relative tolerance (default: 1e-3)")
+    return parser
+
+
+def _add_expression(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expression", metavar="EXPR", help=EXPR_HELP)
+    parser.add_argument("values", nargs="*", metavar="name=value",
+                        help="a value for each variable of EXPR, e.g. x=2 w=-3 b=6.88")
+
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="scalargrad", description=__doc__)
-    parser.add_argument("command", choices=["demo"])
-    parser.parse_args(argv)
-    from autograd import Value
-
-    x = Value(2.0, label="x")
-    y = (x * x).sin()
-    y.backward()
-    print(f"y = sin(x**2) at x = 2: {y.data:.6f}; dy/dx = {x.grad:.6f} (cos(x**2)·2x)")
-    return 0
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo":
+            from .demo import run_demo
+            return run_demo(args)
+        from . import commands
+        return commands.graph(args) if args.command == "graph" else commands.gradcheck_command(args)
+    except (UsageError, ExpressionError, DomainError) as e:
+        print(f"scalargrad {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"scalargrad {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -1,0 +1,83 @@
+"""Turning command-line text into checked values: numbers, ``name=value`` pairs, output paths."""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from .expr import ExpressionError, check_name
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message says what was wrong and how to fix it (exit code 2)."""
+
+
+def number(text: str, what: str) -> float:
+    """``text`` as a finite float, or a UsageError naming the option ``what``."""
+    try:
+        x = float(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a number (examples: 2, -3.5, 1e-3)") from None
+    if not math.isfinite(x):
+        raise UsageError(f"{what}: {text!r} is not allowed; give a finite number")
+    return x
+
+
+def positive(text: str, what: str) -> float:
+    """``text`` as a float > 0."""
+    x = number(text, what)
+    if x <= 0:
+        raise UsageError(f"{what}: must be > 0, got {text}")
+    return x
+
+
+def count(text: str, what: str, minimum: int = 1, maximum: int = 1_000_000) -> int:
+    """``text`` as a whole number in [minimum, maximum]."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise UsageError(f"{what}: {text!r} is not a whole number") from None
+    if not minimum <= n <= maximum:
+        raise UsageError(f"{what}: must be between {minimum} and {maximum}, got {n}")
+    return n
+
+
+def assignments(pairs: list[str]) -> dict[str, float]:
+    """``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``, refusing bad names, numbers and repeats."""
+    values = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"{pair!r}: give each variable as name=value, e.g. x=2")
+        try:
+            check_name(name)
+        except ExpressionError as e:
+            raise UsageError(str(e)) from None
+        if name in values:
+            raise UsageError(f"{name} is given twice ({name}={values[name]!r} and {pair})")
+        values[name] = number(text.strip(), name)
+    return values
+
+
+def writable_file(path: str, suffixes: tuple) -> Path:
+    """``path`` with its folder created, or a UsageError if the suffix or the place is wrong."""
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise UsageError(f"{path}: unknown file type {p.suffix or '(none)'!r}; use one of {', '.join(suffixes)}")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name such as {p / ('graph' + suffixes[0])}")
+    writable_dir(p.parent)
+    return p
+
+
+def writable_dir(path) -> Path:
+    """``path`` as an existing, writable folder (created if missing), or a UsageError."""
+    p = Path(path)
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise UsageError(f"cannot create the folder {str(p)!r}: {e.strerror or e}") from None
+    if not os.access(p, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write into the folder {str(p)!r}: permission denied")
+    return p

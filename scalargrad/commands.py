@@ -1,0 +1,96 @@
+"""``scalargrad graph`` and ``scalargrad gradcheck``: an expression at given values, drawn or checked."""
+from __future__ import annotations
+
+import sys
+
+from autograd import DomainError, GradcheckError, Value, gradcheck, numerical_grad
+
+from . import args as cli_args
+from .args import UsageError
+from .expr import Expression, evaluate, parse
+
+GRAPH_FORMATS = (".svg", ".png", ".dot")
+
+
+def build(expression: str, pairs: list[str]) -> tuple[Expression, Value, dict]:
+    """Parse ``expression``, bind the ``name=value`` pairs and run backward()."""
+    expr = parse(expression)
+    values = cli_args.assignments(pairs)
+    missing = [n for n in expr.variables if n not in values]
+    if missing:
+        example = " ".join(f"{n}=1.0" for n in missing)
+        raise UsageError(f"no value for {', '.join(missing)}: add {example} after the expression")
+    unused = [n for n in values if n not in expr.variables]
+    if unused:
+        raise UsageError(f"{', '.join(unused)} given but not used in {expr.text!r} "
+                         f"(it uses: {', '.join(expr.variables) or 'no variables'})")
+    root, leaves = evaluate(expr.text, values)
+    root.backward()
+    return expr, root, leaves
+
+
+def summary(expr: Expression, root: Value, leaves: dict) -> str:
+    """'f = tanh(x*w + b) = 0.7064 at x=2, w=-3, b=6.88' plus one line per gradient."""
+    at = ", ".join(f"{n}={leaf.data:g}" for n, leaf in leaves.items())
+    lines = [f"f = {expr.text} = {root.data:.6g}" + (f"  at {at}" if at else "")]
+    lines += [f"  df/d{n} = {leaf.grad:.6g}" for n, leaf in leaves.items()]
+    return "\n".join(lines)
+
+
+def graph(args) -> int:
+    """Draw the graph of the expression to a file (or the DOT text to stdout with ``-o -``)."""
+    to_stdout = args.output == "-"
+    path = None if to_stdout else cli_args.writable_file(args.output, GRAPH_FORMATS)
+    expr, root, leaves = build(args.expression, args.values)
+    import viz
+
+    picture = viz.draw_graph(root, view=args.view, rankdir=args.rankdir)
+    if to_stdout:
+        sys.stdout.write(picture.source if picture.source.endswith("\n") else picture.source + "\n")
+        return 0
+    if path.suffix.lower() != ".dot" and viz.renderer() is None:
+        raise UsageError(
+            f"cannot write {path}: no Graphviz renderer found (install scalargrad[render], or a "
+            f"system Graphviz `dot`); -o {path.with_suffix('.dot')} writes the DOT text instead")
+    try:
+        picture.save(str(path))
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    print(summary(expr, root, leaves))
+    print(f"wrote {path}")
+    return 0
+
+
+def gradcheck_command(args) -> int:
+    """Print analytic and numeric gradients side by side; exit 1 if they disagree."""
+    eps = cli_args.positive(args.eps, "--eps")
+    atol = cli_args.number(args.atol, "--atol")
+    rtol = cli_args.number(args.rtol, "--rtol")
+    expr, root, leaves = build(args.expression, args.values)
+    if not leaves:
+        raise UsageError(f"{expr.text!r} has no variables, so there is nothing to differentiate")
+    names = list(leaves)
+
+    def f(*vs):
+        return expr(**dict(zip(names, vs)))
+
+    try:
+        numeric = numerical_grad(f, list(leaves.values()), eps)
+    except DomainError as e:
+        raise UsageError(f"the numeric gradient evaluates f at each variable ± eps ({eps:g}), "
+                         f"which leaves the domain here: {e}") from None
+    print(summary(expr, root, {}).splitlines()[0])
+    rows = [("variable", "value", "analytic (backward)", "numeric (central diff.)", "|difference|")]
+    rows += [(n, f"{leaf.data:g}", f"{leaf.grad:.10g}", f"{num:.10g}", f"{abs(leaf.grad - num):.2g}")
+             for (n, leaf), num in zip(leaves.items(), numeric)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    try:
+        gradcheck(f, [Value(leaf.data, label=n) for n, leaf in leaves.items()], eps=eps, atol=atol, rtol=rtol)
+    except GradcheckError as e:
+        print(f"MISMATCH: {e}")
+        return 1
+    which = "the gradient agrees" if len(names) == 1 else f"all {len(names)} gradients agree"
+    print(f"ok: {which} (|analytic - numeric| <= {atol:g} + {rtol:g}·|numeric|)")
+    return 0
