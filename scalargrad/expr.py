@@ -130,7 +130,8 @@ class Expression:
             raise ExpressionError(
                 f"no value given for {', '.join(missing)}: pass each variable as name=value "
                 f"(the expression uses {', '.join(self.variables)})")
-        return self._eval(self.tree, values)
+        out = self._eval(self.tree, values)
+        return out if isinstance(out, Value) else Value(out)  # "1.5" or "-2": a lone constant
 
     def _eval(self, node, values):
         if isinstance(node, ast.Constant):
