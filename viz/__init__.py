@@ -1,0 +1,28 @@
+"""Pictures that explain backpropagation: computation graphs, a step-through of the
+backward pass, the chain rule written out, network diagrams and training plots.
+
+    >>> import viz
+    >>> viz.draw_graph(loss)                 # shows itself in Jupyter; .save("g.svg")
+    >>> viz.backward_steps(loss).widget()    # step through backprop with a slider
+    >>> print(viz.explain_grad(w, loss).text)
+
+viz only reads the public graph API (data, grad, label, op, parents, local_grads) and
+returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphviz-pure``).
+"""
+import autograd
+
+if not getattr(autograd, "__scalargrad__", False):
+    raise ImportError(
+        f"'import autograd' found {getattr(autograd, '__file__', '?')}, which is not scalargrad's "
+        "engine: PyPI's unrelated package 'autograd' (HIPS) shares the import name and has "
+        "overwritten or shadowed it. Fix: run scalargrad from its own virtual environment "
+        "(python3 run.py ... creates .venv), or `pip uninstall autograd` and reinstall scalargrad "
+        "with `pip install --force-reinstall -e .`."
+    )
+
+from .dot import Graph  # noqa: E402
+from .fmt import fmt  # noqa: E402
+from .graph import draw_graph  # noqa: E402
+from .render import RendererNotFound, renderer  # noqa: E402
+
+__all__ = ["Graph", "RendererNotFound", "draw_graph", "fmt", "renderer"]

@@ -1,0 +1,194 @@
+"""``draw_graph``: the computation graph as a diagram, forward (data), backward (grads,
+local derivatives on edges) or both.
+
+One box per Value; one edge per use of a Value (``a + a`` has two edges into the sum), so
+the ``+=`` of the chain rule is visible. In the backward view each edge carries the local
+derivative ∂child/∂parent and what that use adds to the parent's grad (∂ × child.grad).
+"""
+from __future__ import annotations
+
+import html
+
+from .derivatives import op_text, operand_roles
+from .dot import Graph, attrs, html_label, quote, record
+from .fmt import fmt
+from .scene import Scene
+
+VIEWS = ("forward", "backward", "both")
+FILL = {
+    "input": "#dbeafe",
+    "parameter": "#fde68a",
+    "constant": "#f3f4f6",
+    "intermediate": "#ffffff",
+    "output": "#fecaca",
+    "group": "#e9d5ff",
+}
+LEGEND = {
+    "input": "input (leaf)",
+    "parameter": "parameter",
+    "constant": "constant",
+    "intermediate": "intermediate",
+    "output": "output",
+    "group": "neuron / layer (collapsed)",
+}
+GRAD_COLOUR = "#b91c1c"
+ACTIVE = "#ea580c"
+FONT = "Helvetica"
+
+
+def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
+               rankdir: str = "LR", title: str | None = None, legend: bool = True) -> Graph:
+    """The computation graph below ``root`` as a ``viz.Graph`` (shows itself in Jupyter).
+
+    view: "forward" (each node's name, op and data), "backward" (grads; each edge: local
+    derivative ∂child/∂parent and the contribution it adds to the parent's grad), "both".
+    model: a module (or dict {name: Value}, or list of Values) whose parameters are named
+    and coloured as parameters. collapse: "neuron" or "layer" draws each neuron/layer of
+    ``model`` as one box. focus: a Value (or its name): only the paths from it to ``root``.
+    """
+    scene = Scene(root, model)
+    return Graph(dot_source(scene, view=view, collapse=collapse, focus=focus, rankdir=rankdir,
+                            title=title, legend=legend))
+
+
+def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rankdir: str = "LR",
+               title: str | None = None, legend: bool = True, grads: dict | None = None,
+               done: set | None = None, active=None) -> str:
+    """The DOT text of ``scene``. The step-through passes ``grads`` (the grads known so far;
+    a node missing from it shows "grad ?"), ``done`` (nodes whose edges have sent their
+    contribution) and ``active`` (the node being processed, highlighted)."""
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
+    show_data = view in ("forward", "both")
+    show_grad = view in ("backward", "both")
+    vertical = rankdir in ("LR", "RL")  # fields stacked across the flow direction
+
+    def grad_of(v):
+        if grads is None:
+            return v.grad
+        return grads.get(v)
+
+    def sent(v):
+        return done is None or v in done
+
+    visible = scene.reachable_from(scene.lookup(focus)) if focus is not None else None
+    owner, info = scene.groups(collapse) if collapse else ({}, {})
+
+    def drawn(v):  # the DOT id a node is drawn as
+        return owner.get(v) or scene.nid(v)
+
+    lines = [
+        "digraph G {",
+        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, nodesep=0.25, ranksep=0.45"
+        + (f", label={quote(title)}, labelloc=t, fontsize=16" if title else "") + "];",
+        f"  node [shape=Mrecord, style=filled, fontname={quote(FONT)}, fontsize=11, penwidth=1];",
+        f"  edge [fontname={quote(FONT)}, fontsize=10, color=\"#475569\""
+        + (", dir=back" if view == "backward" else "") + "];",
+    ]
+    roles_used = []
+
+    def use(role):
+        if role not in roles_used:
+            roles_used.append(role)
+
+    nodes = [v for v in scene.order if visible is None or v in visible]
+    emitted = set()
+    for v in nodes:
+        key = owner.get(v)
+        if key is not None:
+            if key in emitted:
+                continue
+            emitted.add(key)
+            name, act, outs, count = info[key]
+            kind = f"{count} neurons, {act}" if key.startswith("L") else f"{act}(Σ w·x + b)"
+            fields = [name, kind]
+            if len(outs) == 1:
+                out = outs[0]
+                if show_data:
+                    fields.append(f"data {fmt(out.data)}")
+                if show_grad:
+                    g = grad_of(out)
+                    fields.append(f"grad {'?' if g is None else fmt(g)}")
+            use("group")
+            lines.append(f"  {key}" + attrs(label=record(fields, not vertical),
+                                             fillcolor=quote(FILL["group"])))
+            continue
+        role = scene.role(v)
+        use(role)
+        if role == "constant":
+            fields = ["const"]
+        else:
+            fields = [scene.name(v)]
+        if v.parents:
+            fields.append(op_text(scene, v))
+        if show_data:
+            fields.append(f"data {fmt(v.data)}")
+        if show_grad:
+            g = grad_of(v)
+            fields.append(f"grad {'?' if g is None else fmt(g)}")
+        extra = {}
+        if v is active:
+            extra = dict(color=quote(ACTIVE), penwidth="3")
+        lines.append(f"  {scene.nid(v)}" + attrs(label=record(fields, not vertical),
+                                                 fillcolor=quote(FILL[role]), **extra))
+
+    merged: dict = {}  # (src, dst) -> [uses, contribution sum] for edges into or out of a box
+    for v in nodes:
+        roles = operand_roles(v)
+        for i, (p, local) in enumerate(zip(v.parents, v.local_grads)):
+            if visible is not None and p not in visible:
+                continue
+            src, dst = drawn(p), drawn(v)
+            if src == dst:
+                continue
+            g = grad_of(v)
+            contrib = None if g is None or not sent(v) else local * g
+            if src != scene.nid(p) or dst != scene.nid(v):
+                m = merged.setdefault((src, dst), [0, 0.0])
+                m[0] += 1
+                m[1] = None if contrib is None or m[1] is None else m[1] + contrib
+                continue
+            label = []
+            if roles[i]:
+                label.append((roles[i], None))
+            if show_grad:
+                label.append((f"∂ = {fmt(local)}", None))
+                if contrib is not None:
+                    label.append((f"grad += {fmt(contrib)}", GRAD_COLOUR))
+            hot = v is active
+            lines.append(f"  {src} -> {dst}" + attrs(
+                label=html_label(label) if label else None,
+                color=quote(ACTIVE) if hot else None,
+                penwidth="2.5" if hot else None))
+    for (src, dst), (count, total) in merged.items():
+        label = []
+        if count > 1:
+            label.append((f"{count} uses", None))
+        if show_grad and total is not None:
+            label.append((f"grad += {fmt(total)}", GRAD_COLOUR))
+        lines.append(f"  {src} -> {dst}" + attrs(label=html_label(label) if label else None,
+                                                penwidth="1.5" if count > 1 else None))
+    if legend:
+        lines += _legend(roles_used, show_grad, view, active is not None)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _legend(roles, show_grad: bool, view: str, replay: bool) -> list:
+    """The key, as one node: a swatch per kind of node drawn, and what edge labels mean."""
+    cells = [f'<TD BGCOLOR="{FILL[r]}" BORDER="1" STYLE="rounded">{html.escape(LEGEND[r])}</TD>'
+             for r in sorted(roles, key=list(FILL).index)]
+    if replay:
+        cells.append(f'<TD BORDER="3" COLOR="{ACTIVE}" STYLE="rounded">active node</TD>')
+    rows = ['<TR><TD BORDER="0"><B>legend</B></TD>' + "".join(cells) + "</TR>"]
+    if show_grad:
+        span = len(cells) + 1
+        if view == "backward":
+            rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0">arrows point the way grads flow</TD></TR>')
+        rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0">edge: ∂ = ∂child/∂parent (local derivative); '
+                    f'<FONT COLOR="{GRAD_COLOUR}">grad += ∂ × child.grad (what this use adds)</FONT></TD></TR>')
+    table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">'
+             + "".join(rows) + "</TABLE>>")
+    return [f"  legend [shape=plaintext, style=\"\", fontsize=10, label={table}];"]
