@@ -60,14 +60,13 @@ def assignments(pairs: list[str]) -> dict[str, float]:
     return values
 
 
-def writable_file(path: str, suffixes: tuple) -> Path:
-    """``path`` with its folder created, or a UsageError if the suffix or the place is wrong."""
+def output_file(path: str, suffixes: tuple) -> Path:
+    """``path`` if its suffix is one of ``suffixes`` and it is not a folder (nothing is created)."""
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         raise UsageError(f"{path}: unknown file type {p.suffix or '(none)'!r}; use one of {', '.join(suffixes)}")
     if p.is_dir():
         raise UsageError(f"{path} is a folder; give a file name such as {p / ('graph' + suffixes[0])}")
-    writable_dir(p.parent)
     return p
 
 

@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_expression(graph)
     graph.add_argument("-o", "--output", default="graph.svg", metavar="PATH",
-                       help="file to write; the suffix picks the format: .svg, .png or .dot "
+                       help="file to write; the suffix picks the format: .svg, .png, .pdf or .dot "
                             "(default: graph.svg; '-' prints the DOT text)")
     graph.add_argument("--view", choices=["forward", "backward", "both"], default="both",
                        help="what the nodes show (default: both)")

@@ -9,7 +9,7 @@ from . import args as cli_args
 from .args import UsageError
 from .expr import Expression, evaluate, parse
 
-GRAPH_FORMATS = (".svg", ".png", ".dot")
+GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
 
 
 def build(expression: str, pairs: list[str]) -> tuple[Expression, Value, dict]:
@@ -40,8 +40,10 @@ def summary(expr: Expression, root: Value, leaves: dict) -> str:
 def graph(args) -> int:
     """Draw the graph of the expression to a file (or the DOT text to stdout with ``-o -``)."""
     to_stdout = args.output == "-"
-    path = None if to_stdout else cli_args.writable_file(args.output, GRAPH_FORMATS)
+    path = None if to_stdout else cli_args.output_file(args.output, GRAPH_FORMATS)
     expr, root, leaves = build(args.expression, args.values)
+    if path is not None:
+        cli_args.writable_dir(path.parent)
     import viz
 
     picture = viz.draw_graph(root, view=args.view, rankdir=args.rankdir)
@@ -53,9 +55,12 @@ def graph(args) -> int:
             f"cannot write {path}: no Graphviz renderer found (install scalargrad[render], or a "
             f"system Graphviz `dot`); -o {path.with_suffix('.dot')} writes the DOT text instead")
     try:
-        picture.save(str(path))
+        picture.save(path)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+    except RuntimeError as e:  # Graphviz itself failed
+        print(f"scalargrad graph: error: {e}", file=sys.stderr)
+        return 1
     print(summary(expr, root, leaves))
     print(f"wrote {path}")
     return 0

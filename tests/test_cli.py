@@ -10,10 +10,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args, cwd=None):
+def run(*args, cwd=None, env=None, timeout=120):
     """Run ``python -m scalargrad *args``; return the CompletedProcess (text, captured)."""
     return subprocess.run([sys.executable, "-m", "scalargrad", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
+                          cwd=cwd or ROOT, env=env, timeout=timeout)
 
 
 @pytest.mark.parametrize("command, says", [
