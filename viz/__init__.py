@@ -21,8 +21,13 @@ if not getattr(autograd, "__scalargrad__", False):
     )
 
 from .dot import Graph  # noqa: E402
+from .explain import Explanation, explain_grad  # noqa: E402
 from .fmt import fmt  # noqa: E402
 from .graph import draw_graph  # noqa: E402
 from .render import RendererNotFound, renderer  # noqa: E402
+from .replay import Frame, Replay, backward_steps  # noqa: E402
 
-__all__ = ["Graph", "RendererNotFound", "draw_graph", "fmt", "renderer"]
+__all__ = [
+    "Graph", "RendererNotFound", "draw_graph", "fmt", "renderer",
+    "backward_steps", "Replay", "Frame", "explain_grad", "Explanation",
+]

@@ -118,7 +118,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         role = scene.role(v)
         use(role)
         if role == "constant":
-            fields = ["const"]
+            fields = [f"const {scene.name(v)}"]
         else:
             fields = [scene.name(v)]
         if v.parents:

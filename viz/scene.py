@@ -141,6 +141,15 @@ class Scene:
     def activation(self, v) -> str:
         return neuron_activation(v, self.neuron_by_bias)
 
+    def backprop(self) -> dict:
+        """{node: d root/d node} computed afresh (grads from zero), without touching ``.grad``."""
+        grads = {self.root: 1.0}
+        for v in reversed(self.order):
+            g = grads.get(v, 0.0)
+            for p, local in zip(v.parents, v.local_grads):
+                grads[p] = grads.get(p, 0.0) + local * g
+        return grads
+
     def reachable_from(self, start) -> set:
         """``start`` and every node of the graph that depends on it (the paths to the root)."""
         if start not in self.index:
