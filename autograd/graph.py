@@ -37,6 +37,39 @@ def topological_order(root) -> list:
     return order
 
 
+def backward_order(root) -> list:
+    """The nodes below ``root`` that have parents, each after its parents; grads set to 0.0.
+
+    What ``backward()`` walks: leaves are left out (they only receive gradient, and in
+    micrograd-style graphs half of the nodes are constant leaves) and every node listed
+    gets ``grad = 0.0`` as it is reached, so that no second pass is needed.
+    """
+    if not root.parents:
+        return []
+    order = []
+    finish = order.append
+    visited = set()
+    visit = visited.add
+    stack = [root]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        node = pop()
+        if node is _FINISH:
+            finish(pop())
+            continue
+        if node in visited:
+            continue
+        visit(node)
+        node.grad = 0.0
+        push(node)
+        push(_FINISH)
+        for p in node.parents:
+            if p.parents and p not in visited:
+                push(p)
+    return order
+
+
 def zero_grad(*roots) -> None:
     """Set ``grad = 0.0`` on every node of the graphs below ``roots`` (leaves included)."""
     for root in roots:

@@ -55,12 +55,29 @@ class ScalarMath:
     def non_integer(y):
         return not float(y).is_integer()
 
+    # a float is a batch of one sample: the batch reductions leave it as it is
+    @staticmethod
+    def sum(x):
+        return x
+
+    mean = sum
+
+    @staticmethod
+    def size(x):
+        return 1
+
+    @staticmethod
+    def full_like(x, fill):
+        return fill
+
 
 class ArrayMath:
     """numpy, plus the two helpers ScalarMath has under the same names."""
 
     def __getattr__(self, name):
-        return getattr(np, name)
+        value = getattr(np, name)
+        setattr(self, name, value)  # cached: later lookups skip __getattr__
+        return value
 
     @staticmethod
     def where(cond, a, b):
@@ -242,3 +259,17 @@ def softplus(xp, x):
     e = xp.exp(-xp.abs(x))
     y = xp.where(x > 0, x, 0.0) + xp.log1p(e)
     return y, (xp.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e)),)
+
+
+# --- batch reductions: a batched Value (one entry per sample) to one number -------------
+
+@op("sum")
+def sum_(xp, x):
+    """y = Σᵢ xᵢ over the samples of a batch;  dy/dxᵢ = 1"""
+    return float(xp.sum(x)), (xp.full_like(x, 1.0),)
+
+
+@op("mean")
+def mean(xp, x):
+    """y = (1/N) Σᵢ xᵢ over the N samples of a batch;  dy/dxᵢ = 1/N"""
+    return float(xp.mean(x)), (xp.full_like(x, 1.0 / xp.size(x)),)
