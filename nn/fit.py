@@ -1,0 +1,157 @@
+"""``fit``: the training loop (epochs of mini-batches, validation, early stopping) and its
+``History`` of per-epoch losses and metrics, ready for ``viz.plot_history``."""
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from dataclasses import dataclass, field
+
+from autograd import gc_paused, no_grad
+
+from . import losses as _losses
+from . import metrics as _metrics
+from .data import DataLoader, as_arrays
+from .regularization import l2_penalty
+
+
+@dataclass
+class History:
+    """Per-epoch records of one ``fit``; ``epochs`` are numbered from 1.
+
+    ``best_epoch``: the epoch with the lowest validation loss (training loss without
+    validation data); ``stopped_epoch``: where early stopping ended training (None if it
+    ran all epochs). ``lr``: the learning rate used in each epoch.
+    """
+
+    epochs: list = field(default_factory=list)
+    train_loss: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    train_metric: list = field(default_factory=list)
+    val_metric: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
+    metric_name: str | None = None
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
+
+    def as_dict(self) -> dict:
+        return dict(vars(self))
+
+
+def _interactive() -> bool:
+    """True in Jupyter or when stderr is a terminal: the cases where a progress bar helps."""
+    ipython = sys.modules.get("IPython")
+    if ipython is not None:
+        shell = ipython.get_ipython()
+        if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+            return True
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _resolve(name_or_fn, table: dict, what: str):
+    if name_or_fn is None or callable(name_or_fn):
+        return name_or_fn
+    if name_or_fn in table:
+        return table[name_or_fn]
+    raise ValueError(f"unknown {what} {name_or_fn!r}; use a function or one of {', '.join(table)}")
+
+
+def _evaluate(model, loss_fn, metric, X, y):
+    """(loss, metric) of ``model`` on (X, y) in eval mode, without building a graph."""
+    model.eval()
+    with no_grad():
+        outs = [model(row) for row in X.tolist()]
+        targets = y.tolist()
+        loss = loss_fn(outs, targets).data
+    return loss, (metric(outs, targets) if metric else None)
+
+
+def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_size=None,
+        early_stopping: int | None = None, metric=None, scheduler=None, progress: bool | None = None,
+        seed=0, l2: float = 0.0, shuffle: bool = True) -> History:
+    """Train ``model`` on ``train = (X, y)`` for ``epochs`` passes of mini-batches.
+
+    Each step: outputs = [model(x) for x in batch]; loss = loss_fn(outputs, targets)
+    (+ ``l2_penalty(model.parameters(), l2)``); zero_grad; backward; optimizer.step().
+    ``loss_fn`` / ``metric``: a function or a name ("mse", "hinge", ... / "accuracy", "mse", ...).
+    ``batch_size``: None = full batch, 1 = online. Reported train loss and metric are the
+    means over the epoch's batches (before each update, without the L2 term); validation
+    ones are measured after the epoch in eval mode. ``early_stopping=k``: stop when the
+    validation loss has not improved for k epochs and restore the best epoch's weights.
+    ``scheduler.step()`` runs after each epoch. ``progress``: a tqdm bar (default: only
+    in a terminal or Jupyter).
+    """
+    loss_fn = _resolve(loss_fn, _losses.LOSSES, "loss")
+    if loss_fn is None:
+        raise ValueError("fit needs a loss function, e.g. nn.mse_loss or 'mse'")
+    metric_fn = _resolve(metric, _metrics.METRICS, "metric")
+    X, y = as_arrays(*train)
+    if val is not None:
+        Xv, yv = as_arrays(*val)
+    if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
+        raise ValueError(f"early_stopping is a patience in epochs (a positive whole number), got {early_stopping!r}")
+    loader = DataLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
+    params = model.parameters()
+    history = History(metric_name=(metric if isinstance(metric, str) else getattr(metric_fn, "__name__", None))
+                      if metric_fn else None)
+    show = _interactive() if progress is None else bool(progress)
+    from tqdm.auto import tqdm
+
+    was_training = model.training
+    best, best_state = math.inf, None
+    bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not show, leave=True)
+    try:
+        with gc_paused():
+            for epoch in bar:
+                model.train()
+                history.lr.append(optimizer.lr)
+                total, total_metric, seen = 0.0, 0.0, 0
+                for Xb, yb in loader:
+                    outs = [model(row) for row in Xb.tolist()]
+                    targets = yb.tolist()
+                    data_loss = loss_fn(outs, targets)
+                    loss = data_loss + l2_penalty(params, l2) if l2 else data_loss
+                    optimizer.zero_grad()
+                    loss.backward()
+                    optimizer.step()
+                    total += data_loss.data * len(yb)
+                    if metric_fn:
+                        total_metric += metric_fn(outs, targets) * len(yb)
+                    seen += len(yb)
+                history.epochs.append(epoch)
+                history.train_loss.append(total / seen)
+                if metric_fn:
+                    history.train_metric.append(total_metric / seen)
+                monitored = total / seen
+                if val is not None:
+                    vloss, vmetric = _evaluate(model, loss_fn, metric_fn, Xv, yv)
+                    history.val_loss.append(vloss)
+                    if metric_fn:
+                        history.val_metric.append(vmetric)
+                    monitored = vloss
+                if show:
+                    bar.set_postfix(loss=f"{history.train_loss[-1]:.4g}",
+                                    **({"val": f"{monitored:.4g}"} if val is not None else {}))
+                if scheduler is not None:
+                    scheduler.step()
+                if not math.isfinite(monitored):
+                    warnings.warn(f"fit: the loss became {monitored} in epoch {epoch}; training stopped "
+                                  "(try a smaller learning rate)", RuntimeWarning, stacklevel=2)
+                    history.stopped_epoch = epoch
+                    break
+                if monitored < best:
+                    best, history.best_epoch = monitored, epoch
+                    if early_stopping is not None:
+                        best_state = model.state_dict()
+                elif early_stopping is not None and epoch - history.best_epoch >= early_stopping:
+                    history.stopped_epoch = epoch
+                    break
+    finally:
+        bar.close()
+        model.train(was_training)
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return history

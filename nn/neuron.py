@@ -1,0 +1,186 @@
+"""``Neuron``, ``Layer`` (dense = fully connected) and ``MLP``, and the fused-graph switch.
+
+A neuron computes a = act(w·x + b). By default it is ONE graph node (op "neuron", see
+``autograd/fused.py``): fast, and drawn as one box. ``fused=False`` on a model, or
+``nn.set_fused(False)`` for all models, builds micrograd's fine-grained graph instead
+(one node per * and +, then the activation) for teaching pictures; values and gradients
+are the same either way.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from autograd import Value
+from autograd.fused import _fused, activation_rule, xp_of
+from autograd.value import _constant
+
+from . import activations, init as initialise
+from .dropout import Dropout
+from .module import Module
+
+_FUSED = True
+_NO_PARAMS: dict = {}
+
+
+def set_fused(flag: bool = True) -> None:
+    """Build neurons as one fused node (True, the default) or micrograd's graph (False).
+
+    Applies to every model whose own ``fused`` is None (the default).
+    """
+    global _FUSED
+    _FUSED = bool(flag)
+
+
+def is_fused() -> bool:
+    return _FUSED
+
+
+def as_inputs(x, n: int | None, who: str = "model") -> tuple:
+    """``x`` (numbers, Values, a 1-D array, or one number/Value when n == 1) as a tuple of Values."""
+    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, np.ndarray):
+        x = (x,)
+    elif isinstance(x, np.ndarray):
+        if x.ndim > 1:
+            raise ValueError(f"{who} takes one sample (a 1-D input of {n} numbers), got an array "
+                             f"of shape {x.shape}; call it once per row, or use .predict(X)")
+        x = x.tolist()
+    elif not isinstance(x, (list, tuple)):
+        raise TypeError(f"{who} takes a list of numbers or Values, got {type(x).__name__}")
+    if n is not None and len(x) != n:
+        raise ValueError(f"{who} expects {n} input{'s' if n != 1 else ''}, got {len(x)}")
+    return tuple(v if v.__class__ is Value else _constant(v) for v in x)
+
+
+def _check_size(name: str, n) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {n!r}")
+    return int(n)
+
+
+class Neuron(Module):
+    """a = act(Σ w_i·x_i + b): ``nin`` weights ``w``, a bias ``b``, an activation by name."""
+
+    def __init__(self, nin: int, activation="relu", init: str = "uniform", seed=None,
+                 fused: bool | None = None, fan_out: int = 1):
+        self.nin = _check_size("nin", nin)
+        generator = initialise.rng(seed)
+        self.w = [Value(v) for v in initialise.weights(init, self.nin, fan_out, generator)]
+        self.b = Value(0.0)
+        self.init = init
+        self.activation = activation
+        self.fused = fused  # None: follow nn.set_fused()
+        self._label_parameters()
+
+    @property
+    def activation(self) -> str:
+        return self._activation
+
+    @activation.setter
+    def activation(self, name) -> None:
+        self._activation = activations.resolve(name)
+        self._rule = activation_rule(self._activation)
+
+    def forward(self, x) -> Value:
+        xs = as_inputs(x, self.nin, "Neuron")
+        xd = [v.data for v in xs]
+        return self._forward(xs, xd, xp_of(xd))
+
+    def _forward(self, xs: tuple, xd: list, xp) -> Value:
+        if _FUSED if self.fused is None else self.fused:
+            w = self.w
+            b = self.b
+            out = _fused(xp, (*w, b, *xs), [p.data for p in w], b.data, xd, self._rule, _NO_PARAMS)
+        else:  # micrograd's graph: b + w0*x0 + w1*x1 + ..., then the activation
+            out = activations.apply(self._activation, sum(map(Value.__mul__, self.w, xs), self.b))
+        out.label = self._name
+        return out
+
+    def config(self) -> dict:
+        return {"nin": self.nin, "activation": self.activation, "init": self.init}
+
+
+class Layer(Module):
+    """``nout`` neurons that all see the same ``nin`` inputs (a dense / linear layer)."""
+
+    def __init__(self, nin: int, nout: int, activation="relu", init: str = "uniform", seed=None,
+                 fused: bool | None = None):
+        self.nin = _check_size("nin", nin)
+        self.nout = _check_size("nout", nout)
+        generator = initialise.rng(seed)
+        initialise.check_scheme(init)
+        self.neurons = [Neuron(self.nin, activation, init, generator, fused, fan_out=self.nout)
+                        for _ in range(self.nout)]
+        self.activation = activations.resolve(activation)
+        self.init = init
+        self._label_parameters()
+
+    def forward(self, x):
+        """A list of nout Values (a single Value when nout == 1)."""
+        out = self._forward(as_inputs(x, self.nin, "Layer"))
+        return out[0] if self.nout == 1 else out
+
+    def _forward(self, xs: tuple) -> list:
+        xd = [v.data for v in xs]
+        xp = xp_of(xd)
+        return [n._forward(xs, xd, xp) for n in self.neurons]
+
+    def config(self) -> dict:
+        return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
+
+
+class MLP(Module):
+    """Layers of sizes ``sizes`` on ``nin`` inputs: ``activation`` in the hidden layers,
+    ``output_activation`` (None = identity) in the last. ``dropout``: p of a Dropout after
+    each hidden layer (0 = none)."""
+
+    def __init__(self, nin: int, sizes, activation="relu", output_activation=None,
+                 init: str = "uniform", seed=None, fused: bool | None = None, dropout: float = 0.0):
+        self.nin = _check_size("nin", nin)
+        if isinstance(sizes, numbers.Integral):
+            sizes = [sizes]
+        if not isinstance(sizes, (list, tuple)) or not sizes:
+            raise ValueError(f"sizes must be a non-empty list of layer widths, got {sizes!r}")
+        self.sizes = [_check_size(f"sizes[{i}]", n) for i, n in enumerate(sizes)]
+        generator = initialise.rng(seed)
+        initialise.check_scheme(init)
+        dims = [self.nin] + self.sizes
+        last = len(self.sizes) - 1
+        self.layers = [
+            Layer(dims[i], dims[i + 1], output_activation if i == last else activation, init,
+                  generator, fused)
+            for i in range(len(self.sizes))
+        ]
+        self.activation = activations.resolve(activation)
+        self.output_activation = activations.resolve(output_activation)
+        self.init = init
+        self.dropout = Dropout(dropout, seed=generator) if dropout else None
+        self._label_parameters()
+
+    @property
+    def fused(self):
+        """The neurons' fused setting (None: follow nn.set_fused()); settable."""
+        return self.layers[0].neurons[0].fused
+
+    @fused.setter
+    def fused(self, flag) -> None:
+        for layer in self.layers:
+            for n in layer.neurons:
+                n.fused = flag
+
+    def forward(self, x):
+        """A Value when the last layer has one neuron, else a list of Values."""
+        xs = as_inputs(x, self.nin, "MLP")
+        last = self.layers[-1]
+        for layer in self.layers:
+            out = layer._forward(xs)
+            if self.dropout is not None and layer is not last:
+                out = self.dropout._forward(out)
+            xs = tuple(out)
+        return out[0] if len(out) == 1 else out
+
+    def config(self) -> dict:
+        return {"nin": self.nin, "sizes": list(self.sizes), "activation": self.activation,
+                "output_activation": self.output_activation, "init": self.init,
+                "dropout": self.dropout.p if self.dropout is not None else 0.0}

@@ -1,0 +1,39 @@
+"""``softmax``, ``log_softmax`` and ``logsumexp`` over a list of logit Values, numerically stable.
+
+The largest logit m is subtracted first (as a plain number: softmax does not change when
+all logits shift), so e**(z - m) <= 1 never overflows: logits of 1000 work.
+"""
+from __future__ import annotations
+
+from autograd import Value
+from autograd.value import _constant
+
+
+def _values(logits) -> list:
+    xs = [v if isinstance(v, Value) else _constant(v) for v in logits]
+    if not xs:
+        raise ValueError("softmax needs at least one logit")
+    return xs
+
+
+def logsumexp(logits) -> Value:
+    """ln Σ_j e**(z_j) = m + ln Σ_j e**(z_j - m),  m = max_j z_j."""
+    xs = _values(logits)
+    m = max(v.data for v in xs)
+    return sum(((v - m).exp() for v in xs[1:]), (xs[0] - m).exp()).log() + m
+
+
+def log_softmax(logits) -> list:
+    """ln softmax(z)_i = z_i - logsumexp(z)."""
+    xs = _values(logits)
+    lse = logsumexp(xs)
+    return [v - lse for v in xs]
+
+
+def softmax(logits) -> list:
+    """softmax(z)_i = e**(z_i - m) / Σ_j e**(z_j - m): probabilities that sum to 1."""
+    xs = _values(logits)
+    m = max(v.data for v in xs)
+    exps = [(v - m).exp() for v in xs]
+    total = sum(exps[1:], exps[0])
+    return [e / total for e in exps]
