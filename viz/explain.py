@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from .fmt import fmt
-from .scene import Scene, check_value
+from .scene import Scene, check_value, share
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Explanation:
                 prod = 1.0
                 for f in factors:
                     prod = prod * f
+                prod = share(self.value, prod, 1.0)  # a parameter of a batch: summed over samples
                 out.append(Path(nodes, uses, factors, prod))
                 continue
             for c, i in reversed(children[v]):

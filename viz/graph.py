@@ -12,7 +12,7 @@ import html
 from .derivatives import op_text, operand_roles
 from .dot import Graph, attrs, html_label, quote, record
 from .fmt import fmt
-from .scene import Scene
+from .scene import Scene, share
 
 VIEWS = ("forward", "backward", "both")
 FILL = {
@@ -144,7 +144,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
             if src == dst:
                 continue
             g = grad_of(v)
-            contrib = None if g is None or not sent(v) else local * g
+            contrib = None if g is None or not sent(v) else share(p, local, g)
             if src != scene.nid(p) or dst != scene.nid(v):
                 m = merged.setdefault((src, dst), [0, 0.0])
                 m[0] += 1

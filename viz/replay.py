@@ -15,7 +15,7 @@ from .derivatives import local_formula
 from .dot import Graph
 from .fmt import fmt
 from .graph import dot_source
-from .scene import Scene
+from .scene import Scene, share
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Replay:
             g = grads.get(v, 0.0)
             lines, updates = [], []
             for i, (p, local) in enumerate(zip(v.parents, v.local_grads)):
-                contrib = local * g
+                contrib = share(p, local, g)
                 before = grads.get(p)
                 grads[p] = contrib if before is None else before + contrib
                 pname = s.name(p)

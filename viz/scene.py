@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from autograd import OPS, topological_order
 from autograd.ops import SCALAR
 
 ROLES = ("input", "parameter", "constant", "intermediate", "output")
+
+
+def share(parent, local, g):
+    """What one use sends to ``parent.grad``: ``local × g``, summed over the samples of a
+    batch when the parent is one number (a parameter used by every sample), as backward() does."""
+    c = local * g
+    if c.__class__ is np.ndarray and parent.data.__class__ is not np.ndarray:
+        return float(np.sum(c))
+    return c
 
 
 def check_value(v, what: str = "root") -> None:
@@ -147,7 +158,7 @@ class Scene:
         for v in reversed(self.order):
             g = grads.get(v, 0.0)
             for p, local in zip(v.parents, v.local_grads):
-                grads[p] = grads.get(p, 0.0) + local * g
+                grads[p] = grads.get(p, 0.0) + share(p, local, g)
         return grads
 
     def reachable_from(self, start) -> set:

@@ -1,0 +1,122 @@
+"""``draw_network``: a Neuron, Layer or MLP as neurons and synapses.
+
+Each synapse is one weight: blue for w > 0, red for w < 0, line width ∝ |w|. The bias is
+written in its neuron, or drawn as an always-1 input (``bias="node"``), as the course
+introduces it.
+"""
+from __future__ import annotations
+
+import html
+
+from .dot import Graph, attrs, html_label, quote
+from .fmt import fmt
+from .graph import FILL, FONT
+
+POSITIVE, NEGATIVE = "#2563eb", "#dc2626"
+
+
+def _layers(model) -> list:
+    """The layers (each a list of neurons) of a Neuron, Layer or MLP, by their public fields."""
+    if hasattr(model, "layers"):
+        layers = [list(layer.neurons) for layer in model.layers if hasattr(layer, "neurons")]
+        if layers:
+            return layers
+    if hasattr(model, "neurons"):
+        return [list(model.neurons)]
+    if isinstance(getattr(model, "w", None), (list, tuple)) and hasattr(model, "b"):
+        return [[model]]
+    raise TypeError(
+        f"draw_network draws a Neuron, Layer or MLP (something with .layers, .neurons or .w and .b), "
+        f"got {type(model).__name__}"
+    )
+
+
+def draw_network(model, show: str = "weights", bias: str = "label", weights="auto",
+                 rankdir: str = "LR", title: str | None = None, legend: bool = True) -> Graph:
+    """The architecture of ``model``: input nodes, a column per layer, one edge per weight.
+
+    show: "weights" (edge colour = sign of w, width ∝ |w|) or "grads" (the same for w.grad).
+    bias: "label" (b written inside each neuron) or "node" (an always-1 input per layer whose
+    edges are the biases). weights: write each value on its edge (True, False, or "auto":
+    when there are at most 16 edges).
+    """
+    if show not in ("weights", "grads"):
+        raise ValueError(f"show must be 'weights' or 'grads', not {show!r}")
+    if bias not in ("label", "node"):
+        raise ValueError(f"bias must be 'label' or 'node', not {bias!r}")
+    layers = _layers(model)
+    names = {p: n for n, p in model.named_parameters()} if hasattr(model, "named_parameters") else {}
+    amount = (lambda p: p.data) if show == "weights" else (lambda p: p.grad)
+    nin = len(layers[0][0].w)
+    all_params = [p for layer in layers for nr in layer for p in [*nr.w, nr.b]]
+    largest = max((abs(float(amount(p))) for p in all_params), default=0.0) or 1.0
+    n_edges = sum(len(nr.w) + (bias == "node") for layer in layers for nr in layer)
+    label_edges = n_edges <= 16 if weights == "auto" else bool(weights)
+
+    lines = [
+        "digraph G {",
+        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, nodesep=0.3, ranksep=1.3, ordering=out"
+        + ("" if label_edges else ", splines=line")
+        + (f", label={quote(title)}, labelloc=t, fontsize=16" if title else "") + "];",
+        f"  node [fontname={quote(FONT)}, fontsize=11, style=filled, penwidth=1.2];",
+        f"  edge [fontname={quote(FONT)}, fontsize=9, arrowsize=0.6];",
+    ]
+
+    def edge(src, dst, p):
+        a = float(amount(p))
+        colour = POSITIVE if a >= 0 else NEGATIVE
+        width = 0.4 + 4.6 * abs(a) / largest
+        tip = f"{names.get(p, p.label or '?')} = {fmt(a)}"
+        lab = html_label([(fmt(a), colour)]) if label_edges else None
+        return f"  {src} -> {dst}" + attrs(color=quote(colour), penwidth=f"{width:.2f}", label=lab,
+                                           tooltip=quote(tip))
+
+    columns = [("input", [f"    x{i}" + attrs(label=quote(f"x{i}"), shape="circle",
+                                               fillcolor=quote(FILL["input"])) for i in range(nin)])]
+    edges = []
+    prev = [f"x{i}" for i in range(nin)]
+    for li, layer in enumerate(layers):
+        last = li == len(layers) - 1
+        act = getattr(layer[0], "activation", None) or "identity"
+        kind = "output layer" if last else f"hidden layer {li + 1}"
+        if len(layers) == 1 and len(layer) == 1:
+            kind = "neuron"
+        nodes, ids = [], []
+        for j, nr in enumerate(layer):
+            nid = f"l{li}n{j}"
+            ids.append(nid)
+            b = float(amount(nr.b))
+            text = [(getattr(nr, "activation", None) or "Σ", None)]
+            if bias == "label":
+                text.append((f"b = {fmt(b)}", NEGATIVE if b < 0 else POSITIVE if b > 0 else None))
+            nodes.append(f"    {nid}" + attrs(label=html_label(text), shape="circle",
+                                              fillcolor=quote(FILL["output" if last else "intermediate"]),
+                                              tooltip=quote(names.get(nr.b, "b").rsplit(".b", 1)[0])))
+        if bias == "node":  # the bias as an always-1 input, in the column before the layer
+            columns[-1][1].append(f"    bias{li}" + attrs(label=quote("+1"), shape="circle", width="0.35",
+                                                         fontsize="9", fillcolor=quote(FILL["constant"])))
+            edges += [edge(f"bias{li}", nid, nr.b) for nid, nr in zip(ids, layer)]
+        for nid, nr in zip(ids, layer):
+            if len(nr.w) != len(prev):
+                raise ValueError(f"layer {li} neurons take {len(nr.w)} inputs but the previous layer gives {len(prev)}")
+            edges += [edge(src, nid, w) for src, w in zip(prev, nr.w)]
+        columns.append((f"{kind} · {act}", nodes))
+        prev = ids
+    for ci, (label, nodes) in enumerate(columns):
+        style = "rounded,dashed" if ci == 0 else "rounded"
+        lines += [f"  subgraph cluster_{ci} {{",
+                  f"    label={quote(label)}; style={quote(style)}; color=\"#94a3b8\";", *nodes, "  }"]
+    lines += edges
+    for j, nid in enumerate(prev):
+        lines.append(f"  y{j}" + attrs(label=quote(f"ŷ{j}" if len(prev) > 1 else "ŷ"), shape="plaintext",
+                                       style=quote("")))
+        lines.append(f"  {nid} -> y{j}")
+    if legend:
+        what = "w" if show == "weights" else "w.grad"
+        table = ('<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="2"><TR><TD><B>legend</B></TD>'
+                 f'<TD><FONT COLOR="{POSITIVE}">blue: {what} &gt; 0</FONT></TD>'
+                 f'<TD><FONT COLOR="{NEGATIVE}">red: {what} &lt; 0</FONT></TD>'
+                 f'<TD>line width grows with |{what}| (largest {html.escape(fmt(largest))})</TD></TR></TABLE>>')
+        lines.append(f"  legend [shape=plaintext, style=\"\", fontsize=10, label={table}];")
+    lines.append("}")
+    return Graph("\n".join(lines) + "\n")
