@@ -1,0 +1,104 @@
+"""The fused neuron node: same values and gradients as micrograd's fine-grained graph."""
+import math
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Value, gradcheck
+from autograd.fused import NEURON, activation_rule, neuron, neuron_rule
+from autograd.ops import ARRAY, SCALAR
+
+ACTS = ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu"]
+
+
+def _grads_and_out(model, x, fused):
+    model.fused = fused
+    for p in model.parameters():
+        p.grad = 0.0
+    xs = [Value(v) for v in x]
+    out = model(xs)
+    outs = out if isinstance(out, list) else [out]
+    loss = sum((o * (i + 1) for i, o in enumerate(outs)), Value(0.0))
+    loss.backward()
+    return [o.data for o in outs], [p.grad for p in model.parameters()], [v.grad for v in xs], out
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_fused_and_fine_grained_graphs_agree(act):
+    model = nn.MLP(3, [4, 4, 2], activation=act, output_activation="tanh", seed=3)
+    x = [0.3, -0.7, 1.1]
+    out_f, gp_f, gx_f, root_f = _grads_and_out(model, x, True)
+    out_u, gp_u, gx_u, root_u = _grads_and_out(model, x, False)
+    assert out_f == pytest.approx(out_u, rel=1e-12, abs=1e-15)
+    assert gp_f == pytest.approx(gp_u, rel=1e-12, abs=1e-15)
+    assert gx_f == pytest.approx(gx_u, rel=1e-12, abs=1e-15)
+    assert any(g != 0 for g in gp_f) or act == "step"
+    assert root_f[0].op == "neuron"
+    assert root_u[0].op == "tanh" and root_u[0].parents[0].op == "+"
+
+
+def test_global_switch_builds_micrograd_graph():
+    model = nn.MLP(2, [3, 1], seed=0)
+    try:
+        nn.set_fused(False)
+        assert not nn.is_fused()
+        out = model([1.0, 2.0])
+        assert out.op == "+"  # identity output: the last + of b + w0*x0 + w1*x1 + w2*x2
+        ops = set()
+        stack = [out]
+        while stack:
+            v = stack.pop()
+            ops.add(v.op)
+            stack.extend(v.parents)
+        assert {"*", "+", "relu"} <= ops and "neuron" not in ops
+    finally:
+        nn.set_fused(True)
+    assert model([1.0, 2.0]).op == "neuron"
+    model.fused = False  # per model: overrides the global switch
+    assert model([1.0, 2.0]).op == "+"
+
+
+def test_node_layout_parents_and_local_grads():
+    w = [Value(0.5), Value(-2.0)]
+    b = Value(0.25)
+    x = [Value(1.5), Value(0.1)]
+    y = neuron(w, b, x, "tanh")
+    z = 0.5 * 1.5 + -2.0 * 0.1 + 0.25
+    d = 1 - math.tanh(z) ** 2
+    assert y.op == "neuron" and y.parents == (*w, b, *x)
+    assert y.data == pytest.approx(math.tanh(z))
+    assert y.local_grads == pytest.approx((d * 1.5, d * 0.1, d, d * 0.5, d * -2.0))
+    assert NEURON.name == "neuron" and "act'(z)" in NEURON.math
+
+
+@pytest.mark.parametrize("act", ["identity", "sigmoid", "tanh", "relu", "leaky_relu"])
+def test_fused_neuron_gradcheck(act):
+    def f(w0, w1, b, x0, x1):
+        return neuron([w0, w1], b, [x0, x1], act)
+
+    assert gradcheck(f, [0.7, -1.3, 0.2, 0.9, 0.4])
+    assert gradcheck(f, [-0.7, -1.3, 0.2, 0.9, 0.4])
+
+
+def test_rule_on_arrays_matches_floats():
+    rng = np.random.default_rng(0)
+    w, b = [0.3, -1.2, 0.8], 0.1
+    xs = [rng.normal(size=5) for _ in range(3)]
+    for act in ["relu", "tanh", None]:
+        rule = activation_rule(act)
+        y, local = neuron_rule(ARRAY, w, b, xs, rule)
+        for s in range(5):
+            ys, ls = neuron_rule(SCALAR, w, b, [x[s] for x in xs], rule)
+            assert y[s] == pytest.approx(ys)
+            assert [np.broadcast_to(g, (5,))[s] for g in local] == pytest.approx(list(ls))
+
+
+def test_numbers_as_inputs_and_bad_lengths():
+    w = [Value(1.0), Value(2.0)]
+    y = neuron(w, Value(0.0), [3, 4.0])
+    assert y.data == 11.0 and all(p.op == "" for p in y.parents)
+    with pytest.raises(ValueError, match="2 weights but 3 inputs"):
+        neuron(w, Value(0.0), [1, 2, 3])
+    with pytest.raises(ValueError, match="unknown activation"):
+        activation_rule("softmaxx")
