@@ -1,0 +1,162 @@
+"""matplotlib plots of what a model learned: the decision boundary of a 2-D classifier,
+a regression fit, and the Rosenblatt perceptron's moving decision line."""
+from __future__ import annotations
+
+import numpy as np
+
+from .plots import TRAIN, VAL, new_figure
+
+CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"]
+
+
+def predict(model, X) -> np.ndarray:
+    """Model outputs for the rows of ``X``: ``model.predict(X)``, or ``model(row)`` per row."""
+    X = np.asarray(X, dtype=float)
+    if hasattr(model, "predict"):
+        out = model.predict(X)
+    elif callable(model):
+        from autograd import no_grad
+        with no_grad():
+            rows = [model(list(map(float, row))) for row in X]
+        out = [[float(v.data) for v in r] if isinstance(r, (list, tuple)) else float(getattr(r, "data", r))
+               for r in rows]
+    else:
+        raise TypeError(f"expected a model (with .predict or callable), got {type(model).__name__}")
+    return np.asarray(out, dtype=float)
+
+
+def _data(X, y):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"a decision boundary needs 2-D inputs: X of shape (n, 2), got {X.shape}")
+    if len(y) != len(X):
+        raise ValueError(f"{len(X)} samples but {len(y)} labels")
+    return X, y
+
+
+def _grid(X, resolution):
+    pad = 0.1 * (X.max(axis=0) - X.min(axis=0)) + 1e-9
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    return gx, gy, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _scatter(ax, X, y):
+    for k, c in enumerate(np.unique(y)):
+        m = y == c
+        ax.scatter(X[m, 0], X[m, 1], s=22, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
+                   edgecolors="black", linewidths=0.5, label=f"class {c:g}" if np.isreal(c) else f"class {c}",
+                   zorder=3)
+
+
+def plot_decision_boundary(model, X, y, resolution: int = 80, threshold=None, title: str | None = None, ax=None):
+    """Regions a 2-D classifier assigns to each class, its boundary, and the data.
+
+    One output: the score is shaded and the boundary is where it crosses ``threshold``
+    (default 0.5 when every score lies in [0, 1], as from a sigmoid, else 0). Several
+    outputs: each point goes to the class with the largest output (argmax).
+    """
+    X, y = _data(X, y)
+    gx, gy, grid = _grid(X, resolution)
+    out = predict(model, grid)
+    fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
+    if out.ndim == 1 or out.shape[1] == 1:
+        s = out.reshape(gx.shape)
+        if threshold is None:
+            threshold = 0.5 if s.min() >= 0 and s.max() <= 1 else 0.0
+        span = max(abs(s.max() - threshold), abs(s.min() - threshold), 1e-12)
+        from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+        cmap = LinearSegmentedColormap.from_list("classes", ["#93c5fd", "#f8fafc", "#fca5a5"])
+        cs = ax.contourf(gx, gy, s, levels=21, cmap=cmap,
+                         norm=TwoSlopeNorm(threshold, threshold - span, threshold + span), alpha=0.85)
+        if s.min() < threshold < s.max():
+            ax.contour(gx, gy, s, levels=[threshold], colors="black", linewidths=2)
+        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})")
+    else:
+        from matplotlib.colors import ListedColormap
+        k = out.shape[1]
+        cls = out.argmax(axis=1).reshape(gx.shape)
+        colours = [CLASS_COLOURS[i % len(CLASS_COLOURS)] for i in range(k)]
+        ax.contourf(gx, gy, cls, levels=np.arange(k + 1) - 0.5, cmap=ListedColormap(colours), alpha=0.25)
+        ax.contour(gx, gy, cls, levels=np.arange(k) + 0.5, colors="black", linewidths=1.5)
+    _scatter(ax, X, y)
+    ax.set_xlabel("x₀")
+    ax.set_ylabel("x₁")
+    ax.set_title(title or "decision boundary")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def plot_regression(model, x, y, target=None, title: str | None = None, ax=None):
+    """The data, the model's curve over the data's range, and (optionally) the true function
+    ``target`` (a callable on a numpy array)."""
+    x = np.asarray(x, dtype=float)
+    if x.ndim == 2 and x.shape[1] == 1:
+        x = x[:, 0]
+    if x.ndim != 1:
+        raise ValueError(f"plot_regression draws 1-D inputs: x of shape (n,) or (n, 1), got {x.shape}")
+    y = np.asarray(y, dtype=float).reshape(-1)
+    if len(y) != len(x):
+        raise ValueError(f"{len(x)} inputs but {len(y)} targets")
+    xs = np.linspace(x.min(), x.max(), 200)
+    pred = predict(model, xs.reshape(-1, 1)).reshape(len(xs), -1)[:, 0]
+    fig, (ax,) = new_figure(ax=ax)
+    ax.scatter(x, y, s=16, color="#64748b", alpha=0.8, label="data", zorder=3)
+    if target is not None:
+        ax.plot(xs, target(xs), color="black", ls=":", lw=1.5, label="true function")
+    ax.plot(xs, pred, color=TRAIN, lw=2.2, label="model")
+    mse = float(np.mean((predict(model, x.reshape(-1, 1)).reshape(len(x), -1)[:, 0] - y) ** 2))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title(title or f"regression fit (MSE on the data {mse:.4g})")
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
+    """The data and the perceptron's decision line w·x + b = 0 after each update (older
+    lines fainter, the final one bold), from ``perceptron.history`` of (w₁, w₂, b)."""
+    X, y = _data(X, y)
+    history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
+    if not history or history[0].shape != (3,):
+        raise ValueError("plot_perceptron needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
+    lines = [h for h in history if np.any(h[:2] != 0)]
+    fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * (hi - lo) + 1e-9
+    lo, hi = lo - pad, hi + pad
+    for k, w in enumerate(lines):
+        final = k == len(lines) - 1
+        _line(ax, w, lo, hi, color=VAL if final else "#64748b", lw=2.5 if final else 1.0,
+              alpha=1.0 if final else 0.15 + 0.6 * k / max(1, len(lines) - 1),
+              label=f"final line (after {_updates(len(history) - 1)})" if final else None)
+    if lines:
+        w = lines[-1]
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
+        side = np.sign(w[0] * gx + w[1] * gy + w[2])
+        from matplotlib.colors import ListedColormap
+        ax.contourf(gx, gy, side, levels=[-1.5, 0, 1.5], cmap=ListedColormap(["#dbeafe", "#fee2e2"]), alpha=0.6)
+    _scatter(ax, X, y)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title or "perceptron: decision line w·x + b = 0 per update")
+    ax.legend(loc="best", fontsize=8)
+    return fig
+
+
+def _updates(n: int) -> str:
+    return f"{n} update" + ("" if n == 1 else "s")
+
+
+def _line(ax, w, lo, hi, **style):
+    w1, w2, b = w
+    if abs(w2) > abs(w1):
+        xs = np.array([lo[0], hi[0]])
+        ax.plot(xs, -(w1 * xs + b) / w2, **style)
+    else:
+        ys = np.array([lo[1], hi[1]])
+        ax.plot(-(w2 * ys + b) / w1, ys, **style)
