@@ -89,7 +89,7 @@ _original_backward = None  # Value.backward while it is swapped out
 def _checked_node(data, op, parents, local_grads):
     """``value._node`` that refuses a non-finite result and remembers where nodes are made."""
     out = _original_node(data, op, parents, local_grads)
-    if not is_finite(data):
+    if op and not is_finite(data):  # op "": a leaf (e.g. Value.batch), not an op's result
         where = creation_site(2)
         raise AnomalyError(
             f"op {op!r} produced {_describe_number(data)} in the forward pass; "

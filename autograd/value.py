@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from . import grad_mode, ops
+from . import grad_mode, guards, ops
 from .graph import gc_paused, topological_order, zero_grad
 from .ops import ARRAY, SCALAR, DomainError
 
@@ -60,6 +60,8 @@ class Value:
         on every call; leaf grads accumulate across calls, as in PyTorch (call
         ``zero_grad()`` or the optimizer's ``zero_grad()`` between steps).
         """
+        if guards.checks_backward:  # teaching guards (guards.py), before any grad is written
+            guards.before_backward(self)
         with gc_paused():  # the pass makes no cycles: keep the cyclic GC off the graph
             order = topological_order(self)
             for node in order:
