@@ -24,7 +24,7 @@ class _model_or_class_method:
 
     def __get__(self, obj, cls):
         if obj is None:
-            return self.on_class.__get__(cls, type(cls))
+            return self.on_class.__get__(None, cls)
         return self.on_instance.__get__(obj, cls)
 
 
