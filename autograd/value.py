@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from . import grad_mode, guards, ops
-from .graph import gc_paused, topological_order, zero_grad
+from .graph import backward_order, gc_paused, topological_order, zero_grad
 from .ops import ARRAY, SCALAR, DomainError
 
 _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
@@ -62,17 +62,19 @@ class Value:
         """
         if guards.checks_backward:  # teaching guards (guards.py), before any grad is written
             guards.before_backward(self)
-        with gc_paused():  # the pass makes no cycles: keep the cyclic GC off the graph
-            order = topological_order(self)
-            for node in order:
-                if node.parents:
-                    node.grad = 0.0
+        if self.data.__class__ is np.ndarray:
+            grad = _batch_seed(self, grad)
+        # the pass makes no cycles: keep the cyclic GC off the graph; numpy's warnings are
+        # off too, as every rule already returns inf or nan where the math does
+        with gc_paused(), np.errstate(all="ignore"):
+            order = backward_order(self)  # the nodes with parents; their grads set to 0.0
             self.grad += grad
             for node in reversed(order):
-                parents = node.parents
-                if not parents:
-                    continue
                 g = node.grad
+                if g.__class__ is not float:  # a batched node: its grad is an array
+                    _backprop_batched(node, g)
+                    continue
+                parents = node.parents
                 if len(parents) == 2:  # unrolled: most nodes are binary
                     a, b = parents
                     da, db = node.local_grads
@@ -86,10 +88,38 @@ class Value:
         """Set ``grad = 0.0`` on every node of this graph, leaves included."""
         zero_grad(self)
 
+    # --- batched mode -----------------------------------------------------------------
+
+    @classmethod
+    def batch(cls, data, label: str = "") -> "Value":
+        """A leaf holding one number per sample: a 1-D array of N floats (a copy of ``data``).
+
+        Ops on it work sample by sample and give batched Values; a scalar Value used with
+        it (a parameter) acts on every sample, and its grad is summed over the batch.
+        ``.sum()`` / ``.mean()`` reduce a batch to one number (a scalar Value).
+        """
+        arr = np.array(data, dtype=np.float64) if _is_real_array(data) else None
+        if arr is None or arr.ndim != 1 or arr.size == 0:
+            raise TypeError(_batch_error(data))
+        out = _node(arr, "", (), ())
+        out.label = label
+        return out
+
+    def sum(self) -> "Value":
+        """Σ over the samples of a batch, as one scalar Value (a scalar stays as it is)."""
+        return _unary(ops.sum_, self)
+
+    def mean(self) -> "Value":
+        """The mean over the samples of a batch, as one scalar Value."""
+        return _unary(ops.mean, self)
+
     # --- plumbing ---------------------------------------------------------------------
 
     def item(self) -> float:
         """The data as a Python float (PyTorch's name)."""
+        if self.data.__class__ is np.ndarray:
+            raise TypeError(f"item() of a batch of {self.data.size} values: reduce it first "
+                            "(.mean() or .sum()), or read .data for the array")
         return self.data
 
     def __float__(self) -> float:
@@ -211,7 +241,10 @@ def _binary(rule, a, b) -> Value:
     ad = a.data
     bd = b.data
     try:
-        y, local = rule(SCALAR if ad.__class__ is float and bd.__class__ is float else ARRAY, ad, bd)
+        if ad.__class__ is float and bd.__class__ is float:
+            y, local = rule(SCALAR, ad, bd)
+        else:
+            y, local = _on_arrays(rule, a, b)
     except DomainError as e:
         raise DomainError(f"{e}; {describe_operands(rule.symbol, (a, b))}") from None
     return _node(y, rule.symbol, (a, b), local)
@@ -221,13 +254,76 @@ def _unary(rule, a, **params) -> Value:
     """Apply a one-operand rule of ``ops`` and record the node."""
     ad = a.data
     try:
-        y, local = rule(SCALAR if ad.__class__ is float else ARRAY, ad, **params)
+        if ad.__class__ is float:
+            y, local = rule(SCALAR, ad, **params)
+        else:
+            y, local = _on_arrays(rule, a, **params)
     except DomainError as e:
         raise DomainError(f"{e}; {describe_operands(rule.symbol, (a,))}") from None
     return _node(y, rule.symbol, (a,), local)
 
 
 _new = object.__new__
+
+
+# --- batched mode: data that is a 1-D numpy array, one entry per sample -------------------
+
+def _on_arrays(rule, *args, **params):
+    """``rule`` applied with numpy to operands of which at least one is a batch.
+
+    numpy's warnings are silenced: the rules already return inf or nan where the math
+    does (as the float path does), and raise ``DomainError`` for inputs outside the domain.
+    """
+    sizes = {a.data.size for a in args if a.data.__class__ is np.ndarray}
+    if len(sizes) > 1:
+        raise ValueError(f"batch sizes differ ({' vs '.join(map(str, sorted(sizes)))}): "
+                         f"{describe_operands(rule.symbol, args)}; every batched Value in "
+                         "one graph must hold the same samples")
+    with np.errstate(all="ignore"):
+        return rule(ARRAY, *[a.data for a in args], **params)
+
+
+def _backprop_batched(node, g) -> None:
+    """``parent.grad += local * g`` for a node whose grad ``g`` is an array (one per sample).
+
+    A scalar parent (a parameter, a constant) was used for every sample: it gets the
+    contribution summed over the batch, so its grad stays one number.
+    """
+    for parent, local in zip(node.parents, node.local_grads):
+        contribution = local * g
+        if parent.data.__class__ is not np.ndarray:
+            contribution = float(np.sum(contribution))
+        parent.grad += contribution
+
+
+def _batch_seed(root, grad):
+    """The starting grad of ``backward()`` on a batched root: one entry per sample."""
+    n = root.data.size
+    if np.ndim(grad) != 1 or np.size(grad) != n:
+        raise ValueError(
+            f"backward() on a batch of {n} values needs one gradient per sample: reduce the "
+            "batch to one number first (loss.mean() or loss.sum()), or pass grad=array of "
+            f"length {n}")
+    return np.array(grad, dtype=np.float64)
+
+
+def _is_real_array(data) -> bool:
+    """True for an array-like of real numbers that numpy can hold as float64."""
+    if isinstance(data, (Value, str, bytes)) or not hasattr(data, "__len__"):
+        return False
+    try:
+        return np.asarray(data).dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        return False
+
+
+def _batch_error(data) -> str:
+    """Why ``Value.batch(data)`` was refused, and what to pass instead."""
+    what = f"shape {np.shape(data)}" if _is_real_array(data) else f"{type(data).__name__} {data!r:.60}"
+    return (f"Value.batch(data) takes a non-empty 1-D array of real numbers (one per sample), "
+            f"got {what}. For a 2-D array X of shape (N, d) use one batch per column, "
+            "[Value.batch(X[:, j]) for j in range(d)], or pass X to an nn model; "
+            "for one number use Value(x).")
 
 
 def describe_operands(name: str, args) -> str:
