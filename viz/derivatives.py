@@ -45,16 +45,16 @@ def formula(op: str) -> Formula | None:
 
 
 def operand_roles(node) -> list:
-    """Edge tags for a node's operands: 'a'/'b' for a non-commutative op, w_i/b/x_i for a
+    """Edge tags for a node's operands: left/right for a non-commutative op, w_i/b/x_i for a
     fused neuron, '' where the order does not matter."""
     n = len(node.parents)
     if node.op == "neuron":
         k = (n - 1) // 2
         return [f"w{i}" for i in range(k)] + ["b"] + [f"x{i}" for i in range(k)]
     f = formula(node.op)
-    if f is None or node.op in COMMUTATIVE or n < 2 or len(f.operands) != n:
+    if f is None or node.op in COMMUTATIVE or n != 2 or len(f.operands) != n:
         return [""] * n
-    return list(f.operands)
+    return ["left", "right"]  # a − b, a / b, x ** y: which side each edge is
 
 
 def local_formula(scene, node, i: int) -> str:

@@ -62,7 +62,10 @@ def render(source: str, format: str = "svg", dpi: int | None = None) -> bytes:
         raise ValueError(f"unknown image format {format!r}; use one of {', '.join(FORMATS)} (or .dot for the source)")
     exe = renderer()
     if exe is None:
-        raise RendererNotFound(hint().split(";")[0])
+        raise RendererNotFound(
+            f"can't draw {format}: {hint().split(';')[0]}. Install a renderer (pip install "
+            "graphviz-pure) or save the DOT text instead: graph.save('graph.dot')"
+        )
     cmd = [exe, f"-T{format}", "-q"]
     if dpi is not None:
         cmd.append(f"-Gdpi={dpi}")
