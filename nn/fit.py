@@ -63,7 +63,7 @@ def _evaluate(model, loss_fn, metric, X, y):
     """(loss, metric) of ``model`` on (X, y) in eval mode, without building a graph."""
     model.eval()
     with no_grad():
-        outs = [model(row) for row in X.tolist()]
+        outs = model._forward_many(X.tolist())
         targets = y.tolist()
         loss = loss_fn(outs, targets).data
     return loss, (metric(outs, targets) if metric else None)
@@ -110,7 +110,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                 history.lr.append(optimizer.lr)
                 total, total_metric, seen = 0.0, 0.0, 0
                 for Xb, yb in loader:
-                    outs = [model(row) for row in Xb.tolist()]
+                    outs = model._forward_many(Xb.tolist())
                     targets = yb.tolist()
                     data_loss = loss_fn(outs, targets)
                     loss = data_loss + l2_penalty(params, l2) if l2 else data_loss

@@ -85,17 +85,35 @@ class Neuron(Module):
     def forward(self, x) -> Value:
         xs = as_inputs(x, self.nin, "Neuron")
         xd = [v.data for v in xs]
-        return self._forward(xs, xd, xp_of(xd))
+        return self._compile()(xs, xd, xp_of(xd))
 
-    def _forward(self, xs: tuple, xd: list, xp) -> Value:
-        if _FUSED if self.fused is None else self.fused:
-            w = self.w
-            b = self.b
-            out = _fused(xp, (*w, b, *xs), [p.data for p in w], b.data, xd, self._rule, _NO_PARAMS)
-        else:  # micrograd's graph: b + w0*x0 + w1*x1 + ..., then the activation
-            out = activations.apply(self._activation, sum(map(Value.__mul__, self.w, xs), self.b))
-        out.label = self._name
-        return out
+    def _compile(self):
+        """A function (xs, xd, xp) -> output Value, with the weights read once, now.
+
+        Layers call it once per forward over a batch of samples, so each weight's data
+        is read once per batch rather than once per sample.
+        """
+        name = self._name
+        if not (_FUSED if self.fused is None else self.fused):
+            w, b, act = self.w, self.b, self._activation
+
+            def fine_grained(xs, xd, xp):  # micrograd's graph: b + w0*x0 + ..., then act
+                out = activations.apply(act, sum(map(Value.__mul__, w, xs), b))
+                out.label = name
+                return out
+
+            return fine_grained
+        wb = (*self.w, self.b)
+        wd = [p.data for p in self.w]
+        bd = self.b.data
+        rule = self._rule
+
+        def fused(xs, xd, xp):
+            out = _fused(xp, wb + xs, wd, bd, xd, rule, _NO_PARAMS)
+            out.label = name
+            return out
+
+        return fused
 
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
@@ -118,13 +136,18 @@ class Layer(Module):
 
     def forward(self, x):
         """A list of nout Values (a single Value when nout == 1)."""
-        out = self._forward(as_inputs(x, self.nin, "Layer"))
+        out = self._forward_many([as_inputs(x, self.nin, "Layer")])[0]
         return out[0] if self.nout == 1 else out
 
-    def _forward(self, xs: tuple) -> list:
-        xd = [v.data for v in xs]
-        xp = xp_of(xd)
-        return [n._forward(xs, xd, xp) for n in self.neurons]
+    def _forward_many(self, rows: list) -> list:
+        """The outputs (a list of nout Values) for each sample in ``rows`` (tuples of Values)."""
+        runs = [n._compile() for n in self.neurons]
+        out = []
+        for xs in rows:
+            xd = [v.data for v in xs]
+            xp = xp_of(xd)
+            out.append([run(xs, xd, xp) for run in runs])
+        return out
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
@@ -171,14 +194,18 @@ class MLP(Module):
 
     def forward(self, x):
         """A Value when the last layer has one neuron, else a list of Values."""
-        xs = as_inputs(x, self.nin, "MLP")
+        return self._forward_many([x])[0]
+
+    def _forward_many(self, samples) -> list:
+        """``[self(x) for x in samples]``, reading each weight once for the whole batch."""
+        rows = [as_inputs(x, self.nin, "MLP") for x in samples]
         last = self.layers[-1]
         for layer in self.layers:
-            out = layer._forward(xs)
+            outs = layer._forward_many(rows)
             if self.dropout is not None and layer is not last:
-                out = self.dropout._forward(out)
-            xs = tuple(out)
-        return out[0] if len(out) == 1 else out
+                outs = [self.dropout._forward(o) for o in outs]
+            rows = [tuple(o) for o in outs]
+        return [o[0] if len(o) == 1 else o for o in outs]
 
     def config(self) -> dict:
         return {"nin": self.nin, "sizes": list(self.sizes), "activation": self.activation,

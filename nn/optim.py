@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from autograd import Value
+from autograd import Value, guards
 
 
 def _params(params) -> list:
@@ -40,6 +40,11 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
+        """One update of every parameter from its ``grad`` (plain float arithmetic, no graph)."""
+        guards.check_step(self.params)  # warns if the grads were not zeroed since the last step
+        self._update()
+
+    def _update(self) -> None:
         raise NotImplementedError
 
 
@@ -52,7 +57,7 @@ class SGD(Optimizer):
         self.weight_decay = _non_negative("weight_decay", weight_decay)
         self._velocity = None
 
-    def step(self) -> None:
+    def _update(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
         if mu == 0.0:
             for p in self.params:
@@ -83,7 +88,7 @@ class Adam(Optimizer):
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
 
-    def step(self) -> None:
+    def _update(self) -> None:
         self.t += 1
         b1, b2 = self.betas
         wd, eps = self.weight_decay, self.eps

@@ -103,3 +103,14 @@ def test_bad_arguments():
         nn.optim.SGD([1.0], lr=0.1)
     model = nn.MLP(2, [2, 1])
     assert nn.optim.SGD(model, lr=0.1).params == model.parameters()
+
+
+def test_step_without_zero_grad_warns():
+    from autograd.guards import TeachingWarning
+
+    p = Value(1.0)
+    opt = nn.optim.SGD([p], lr=0.1)
+    p.grad = 1.0
+    opt.step()
+    with pytest.warns(TeachingWarning, match="zero"):
+        opt.step()
