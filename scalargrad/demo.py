@@ -1,7 +1,285 @@
-"""``scalargrad demo``: placeholder until nn and viz are available."""
-DATASETS = ("moons", "circles", "blobs", "spirals", "xor")
-OPTIMIZERS = ("adam", "sgd")
+"""``scalargrad demo``: train an MLP on a built-in dataset and write every picture into one folder.
+
+The folder gets loss curves, the decision boundary, the network diagram, the forward and
+backward graph of one example through one neuron (micrograd's fine-grained graph), the
+step-through of that backward pass (GIF + one SVG per step) and ``index.html`` showing all.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import args as cli_args
+from .args import UsageError
+from .report import Section, write_index
+
+# name -> (nn.data function, its keyword arguments besides n and seed)
+DATASETS = {
+    "moons": ("make_moons", {"noise": 0.1}),
+    "circles": ("make_circles", {"noise": 0.08, "factor": 0.5}),
+    "blobs": ("make_blobs", {"centers": 3, "std": 1.2}),
+    "spirals": ("make_spirals", {"classes": 2, "noise": 0.1, "turns": 0.75}),
+    "xor": ("make_xor", {"noise": 0.15}),
+}
+OPTIMIZERS = {"adam": 0.03, "sgd": 0.1}  # name -> default learning rate
+BATCH_SIZE = 16
+VAL_FRACTION = 0.25
 
 
-def run_demo(args):
-    raise NotImplementedError
+@dataclass(frozen=True)
+class Options:
+    """The demo's settings, checked."""
+
+    dataset: str
+    hidden: tuple
+    epochs: int
+    optimizer: str
+    lr: float
+    seed: int
+    samples: int
+    out: Path
+    progress: bool | None
+
+
+def options(args) -> Options:
+    """Check every option before any work is done (a UsageError names the bad one)."""
+    dataset = args.dataset.strip().lower()
+    if dataset not in DATASETS:
+        raise UsageError(f"unknown dataset {args.dataset!r}; choose one of {', '.join(DATASETS)}")
+    optimizer = args.optimizer.strip().lower()
+    if optimizer not in OPTIMIZERS:
+        raise UsageError(f"unknown optimizer {args.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
+    try:
+        hidden = tuple(cli_args.count(h, "--hidden", 1, 256) for h in args.hidden.split(",") if h.strip())
+    except UsageError as e:
+        raise UsageError(f"{e} (give layer widths like 16,16)") from None
+    if not hidden:
+        raise UsageError("--hidden: give at least one layer width, e.g. 16 or 16,16")
+    lr = OPTIMIZERS[optimizer] if args.lr is None else cli_args.positive(args.lr, "--lr")
+    return Options(
+        dataset=dataset, hidden=hidden, epochs=cli_args.count(args.epochs, "--epochs", 1, 100_000),
+        optimizer=optimizer, lr=lr, seed=cli_args.count(args.seed, "--seed", 0, 2**32 - 1),
+        samples=cli_args.count(args.samples, "--samples", 8, 100_000), out=Path(args.out),
+        progress=False if args.no_progress else None)
+
+
+def run_demo(args) -> int:
+    opts = options(args)
+    out = cli_args.writable_dir(opts.out)
+    start = time.perf_counter()
+    os.environ.setdefault("MPLBACKEND", "Agg")  # files only, never a window
+    import nn
+    import viz
+
+    # --- data, model, training -------------------------------------------------------------
+    maker, kwargs = DATASETS[opts.dataset]
+    X, y = getattr(nn.data, maker)(n=opts.samples, seed=opts.seed, **kwargs)
+    split = nn.data.train_val_test_split(X, y, val=VAL_FRACTION, test=0.0, seed=opts.seed)
+    (Xtr, ytr), (Xva, yva) = split.train, split.val
+    classes = int(y.max()) + 1
+    binary = classes == 2
+    sizes = [*opts.hidden, 1 if binary else classes]
+    model = nn.MLP(2, sizes, activation="relu", seed=opts.seed)
+    loss_fn = nn.binary_cross_entropy_with_logits if binary else nn.cross_entropy
+    threshold = 0.0 if binary else None  # one output is a logit: class 1 when it is > 0
+
+    def accuracy(outputs, targets):
+        return nn.accuracy(outputs, targets, threshold=threshold)
+
+    Optimizer = nn.optim.Adam if opts.optimizer == "adam" else nn.optim.SGD
+    optimizer = Optimizer(model.parameters(), lr=opts.lr)
+    arch = "-".join(map(str, [2, *sizes]))
+    print(f"scalargrad demo: {opts.dataset}, {len(X)} points ({len(Xtr)} train / {len(Xva)} validation), "
+          f"MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, {opts.epochs} epochs, batch {BATCH_SIZE}",
+          flush=True)
+    history = nn.fit(model, loss_fn, optimizer, (Xtr, ytr), val=(Xva, yva), epochs=opts.epochs,
+                     batch_size=BATCH_SIZE, metric=accuracy, progress=opts.progress, seed=opts.seed)
+    train_acc = _accuracy(model, Xtr, ytr, threshold)
+    val_acc = _accuracy(model, Xva, yva, threshold)
+    trained = time.perf_counter() - start
+    print(f"train accuracy: {100 * train_acc:.1f}%   validation accuracy: {100 * val_acc:.1f}%   "
+          f"(final loss {history.train_loss[-1]:.4f} train, {history.val_loss[-1]:.4f} validation; "
+          f"{trained:.1f} s)", flush=True)
+
+    # --- pictures ----------------------------------------------------------------------------
+    pictures = Pictures(out, viz)
+    pictures.figure(viz.plot_history(history, title=f"{opts.dataset}: MLP {arch}"), "loss.png")
+    pictures.figure(viz.plot_decision_boundary(model, X, y, title=f"{opts.dataset}: what the MLP learned"),
+                    "decision_boundary.png")
+    network = pictures.graph(viz.draw_network(model, title=f"MLP {arch}"), "network")
+    neuron, example, root = one_neuron(nn, model, Xtr)
+    forward = pictures.graph(viz.draw_graph(root, view="forward", model=neuron), "neuron_forward")
+    backward = pictures.graph(viz.draw_graph(root, view="backward", model=neuron), "neuron_backward")
+    replay = viz.backward_steps(root, model=neuron)
+    gif, frames = pictures.steps(replay, "backward_steps")
+
+    # --- index.html ---------------------------------------------------------------------------
+    x_text = ", ".join(f"{v:.3g}" for v in example)
+    neuron_name = "layers.0.neurons.0"
+    sections = [
+        Section("Training", "Loss (and accuracy) per epoch on the training and the validation data; "
+                "the dashed line marks the epoch with the lowest validation loss.",
+                pictures=[("loss.png", "loss and accuracy per epoch: train vs validation")]),
+        Section("Decision boundary", "The class the trained network assigns to each point of the plane, "
+                "with the data on top.",
+                pictures=[("decision_boundary.png", f"decision boundary on {opts.dataset}; "
+                           f"validation accuracy {100 * val_acc:.1f}%")]),
+        Section("The network", "Every neuron and synapse; the colour of an edge is the sign of its weight, "
+                "its width the size.", **network("network diagram of the trained MLP " + arch)),
+        Section("One example through one neuron: forward",
+                f"The first hidden neuron <code>{neuron_name}</code> on the training example "
+                f"x = ({x_text}), drawn as micrograd's graph: one node per * and +, then the activation. "
+                "Each box shows the value computed in the forward pass.",
+                **forward(f"forward pass: a = relu(w·x + b) at x = ({x_text})")),
+        Section("The same neuron: backward",
+                "After <code>backward()</code>: each box holds d(output)/d(node); each edge the local "
+                "derivative and what it adds to the grad (the chain rule).",
+                **backward("backward pass: grads and local derivatives")),
+        Section("Backpropagation step by step",
+                f"The backward pass replayed one node at a time, in reverse topological order "
+                f"({len(replay.frames)} steps).", **gif("animation of the backward pass")),
+        Section("The steps as pictures", "", grid=True,
+                **frames([f"step {i + 1}: {f.text}" for i, f in enumerate(replay.frames)])),
+    ]
+    facts = [("dataset", f"{opts.dataset}: {len(Xtr)} train / {len(Xva)} validation points"),
+             ("model", f"MLP {arch}, relu; {sum(1 for _ in model.parameters())} parameters"),
+             ("training", f"{opts.optimizer}, lr {opts.lr:g}, {len(history.train_loss)} epochs, batch {BATCH_SIZE}, "
+                          f"seed {opts.seed}"),
+             ("train accuracy", f"{100 * train_acc:.1f}%"), ("validation accuracy", f"{100 * val_acc:.1f}%")]
+    if pictures.notes:
+        sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
+    index = write_index(out, "scalargrad demo", facts, sections)
+    print(f"wrote {len(pictures.written) + 1} files to {out}/ in {time.perf_counter() - start:.1f} s; "
+          f"open {index} in a browser")
+    for note in sorted(set(pictures.notes)):
+        print(f"note: {note}")
+    return 0
+
+
+def _accuracy(model, X, y, threshold) -> float:
+    """Accuracy of the trained model on (X, y), in eval mode without building a graph."""
+    import nn
+    from autograd import no_grad
+
+    model.eval()
+    with no_grad():
+        outputs = [model(row) for row in X.tolist()]
+    return nn.accuracy(outputs, y, threshold=threshold)
+
+
+def one_neuron(nn, model, X):
+    """(a copy of the first hidden neuron, example, output Value a): the neuron on the first
+    training example that makes it fire (so gradients flow), built unfused (one node per
+    * and +) with short labels w.0, w.1, b, x0, x1, z = w·x + b, a = act(z); backward() run."""
+    from autograd import Value
+
+    original = model.layers[0].neurons[0]
+    neuron = nn.Neuron(original.nin, activation=original.activation, fused=False)
+    neuron.load_state_dict(original.state_dict())
+    rows = X.tolist()
+    for k, row in enumerate(rows):
+        if sum(w.data * x for w, x in zip(neuron.w, row)) + neuron.b.data > 0:
+            break
+    else:
+        k = 0
+    example = rows[k]
+    a = neuron([Value(v, label=f"x{i}") for i, v in enumerate(example)])
+    a.label = "a"
+    if a.op == neuron.activation and len(a.parents) == 1:
+        a.parents[0].label = "z"
+    a.backward()
+    return neuron, example, a
+
+
+class Pictures:
+    """Writes pictures into ``out``, falling back to DOT text when Graphviz is missing or fails.
+
+    Each graph method returns a function caption -> the Section fields that show the file.
+    """
+
+    def __init__(self, out: Path, viz):
+        self.out = out
+        self.viz = viz
+        self.can_render = viz.renderer() is not None
+        self.written: list = []
+        self.notes: list = []
+        if not self.can_render:
+            self.notes.append("No Graphviz renderer was found, so the graphs are written as .dot text "
+                              "(install scalargrad[render], or a system Graphviz, then run the demo again; "
+                              "or render one yourself: dot -Tsvg network.dot -o network.svg).")
+
+    def _write(self, name: str, data: bytes) -> str:
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.write_bytes(data)
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        self.written.append(name)
+        return name
+
+    def figure(self, fig, name: str) -> str:
+        import matplotlib.pyplot as plt
+
+        try:
+            fig.savefig(self.out / name, dpi=110, bbox_inches="tight")
+        except OSError as e:
+            raise UsageError(f"cannot write {self.out / name}: {e.strerror or e}") from None
+        finally:
+            plt.close(fig)
+        self.written.append(name)
+        return name
+
+    def _render(self, graph, fmt: str):
+        """The graph rendered as ``fmt`` bytes, or None (with a note) if that is not possible."""
+        if not self.can_render:
+            return None
+        try:
+            return graph.render(fmt)
+        except RuntimeError as e:
+            self.notes.append(f"Graphviz could not draw a graph, written as .dot instead: {e}")
+            return None
+
+    def graph(self, graph, stem: str):
+        svg = self._render(graph, "svg")
+        name = self._write(f"{stem}.svg", svg) if svg is not None else self._write(
+            f"{stem}.dot", graph.source.encode("utf-8"))
+
+        def fields(caption):
+            return {"pictures": [(name, caption)]} if svg is not None else {"links": [(name, caption + " (DOT text)")]}
+        return fields
+
+    def steps(self, replay, folder: str):
+        """(fields of the GIF, fields of the frames folder) for a ``viz.Replay``."""
+        frame_dir = self.out / folder
+        if frame_dir.is_dir():  # drop the frames of an earlier, longer run
+            for old in list(frame_dir.glob("step_*.svg")) + list(frame_dir.glob("step_*.dot")):
+                old.unlink()
+        rendered = [self._render(f.graph, "svg") for f in replay.frames] if self.can_render else []
+        width = max(3, len(str(len(replay.frames))))
+        names = []
+        for i, f in enumerate(replay.frames):
+            svg = rendered[i] if rendered else None
+            suffix = "svg" if svg is not None else "dot"
+            names.append(self._write(f"{folder}/step_{i + 1:0{width}d}.{suffix}",
+                                     svg if svg is not None else f.graph.source.encode("utf-8")))
+        gif_name = None
+        if self.can_render and all(r is not None for r in rendered):
+            try:
+                replay.save_gif(self.out / f"{folder}.gif")
+                gif_name = f"{folder}.gif"
+                self.written.append(gif_name)
+            except (RuntimeError, OSError, ImportError) as e:
+                self.notes.append(f"The animated GIF could not be made: {e}")
+
+        def gif_fields(caption):
+            return {"pictures": [(gif_name, caption)]} if gif_name else {}
+
+        def frame_fields(captions):
+            shown = [(n, c) for n, c in zip(names, captions)]
+            if names and names[0].endswith(".svg"):
+                return {"pictures": shown}
+            return {"links": shown}
+        return gif_fields, frame_fields
