@@ -59,6 +59,29 @@ def _check_size(name: str, n) -> int:
     return int(n)
 
 
+def _run_neurons(neurons: list, rows: list) -> list:
+    """For each sample in ``rows`` (tuples of Values), the list of the neurons' outputs.
+
+    Each neuron's weights are read once for all the samples (a batch shares them).
+    """
+    plans = [n._plan() for n in neurons]
+    out = []
+    for xs in rows:
+        xd = [v.data for v in xs]
+        xp = xp_of(xd)
+        outs = []
+        for n, plan in zip(neurons, plans):
+            if plan is None:
+                outs.append(n._fine_grained(xs))
+                continue
+            wb, wd, bd, rule, name = plan
+            y = _fused(xp, wb + xs, wd, bd, xd, rule, _NO_PARAMS)
+            y.label = name
+            outs.append(y)
+        out.append(outs)
+    return out
+
+
 class Neuron(Module):
     """a = act(Σ w_i·x_i + b): ``nin`` weights ``w``, a bias ``b``, an activation by name."""
 
@@ -83,37 +106,21 @@ class Neuron(Module):
         self._rule = activation_rule(self._activation)
 
     def forward(self, x) -> Value:
-        xs = as_inputs(x, self.nin, "Neuron")
-        xd = [v.data for v in xs]
-        return self._compile()(xs, xd, xp_of(xd))
+        return _run_neurons([self], [as_inputs(x, self.nin, "Neuron")])[0][0]
 
-    def _compile(self):
-        """A function (xs, xd, xp) -> output Value, with the weights read once, now.
-
-        Layers call it once per forward over a batch of samples, so each weight's data
-        is read once per batch rather than once per sample.
-        """
-        name = self._name
+    def _plan(self):
+        """(parents w..., b; weight data; bias data; activation rule; label) for the fused
+        node, with the weights read now; None when this neuron builds micrograd's graph."""
         if not (_FUSED if self.fused is None else self.fused):
-            w, b, act = self.w, self.b, self._activation
+            return None
+        w = self.w
+        return (*w, self.b), [p.data for p in w], self.b.data, self._rule, self._name
 
-            def fine_grained(xs, xd, xp):  # micrograd's graph: b + w0*x0 + ..., then act
-                out = activations.apply(act, sum(map(Value.__mul__, w, xs), b))
-                out.label = name
-                return out
-
-            return fine_grained
-        wb = (*self.w, self.b)
-        wd = [p.data for p in self.w]
-        bd = self.b.data
-        rule = self._rule
-
-        def fused(xs, xd, xp):
-            out = _fused(xp, wb + xs, wd, bd, xd, rule, _NO_PARAMS)
-            out.label = name
-            return out
-
-        return fused
+    def _fine_grained(self, xs: tuple) -> Value:
+        """micrograd's graph: b + w0*x0 + w1*x1 + ..., then the activation."""
+        out = activations.apply(self._activation, sum(map(Value.__mul__, self.w, xs), self.b))
+        out.label = self._name
+        return out
 
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
@@ -141,13 +148,7 @@ class Layer(Module):
 
     def _forward_many(self, rows: list) -> list:
         """The outputs (a list of nout Values) for each sample in ``rows`` (tuples of Values)."""
-        runs = [n._compile() for n in self.neurons]
-        out = []
-        for xs in rows:
-            xd = [v.data for v in xs]
-            xp = xp_of(xd)
-            out.append([run(xs, xd, xp) for run in runs])
-        return out
+        return _run_neurons(self.neurons, rows)
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
