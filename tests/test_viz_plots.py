@@ -13,6 +13,13 @@ import viz  # noqa: E402
 from nn.data import make_blobs, make_curve, make_moons, to_pm1, train_val_test_split  # noqa: E402
 from viz.network import NEGATIVE, POSITIVE  # noqa: E402
 
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
 EDGE = re.compile(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", re.M)
 
 

@@ -1,6 +1,7 @@
 """matplotlib plots of training: loss and metric curves, gradient size per layer, and the
 activation functions with their derivatives. Each returns a ``matplotlib.figure.Figure``
-(made without pyplot, so nothing is shown twice and no window opens)."""
+made through pyplot and never calls ``plt.show()``: in a notebook, end the cell with
+``plt.show()`` (or let the inline backend show it) and it appears once."""
 from __future__ import annotations
 
 import math
@@ -12,12 +13,12 @@ TRAIN, VAL, BEST = "#2563eb", "#ea580c", "#16a34a"
 
 def new_figure(ncols: int = 1, nrows: int = 1, size=(6.4, 4.2), ax=None):
     """(figure, axes list): fresh axes, or the one ``ax`` given by the caller."""
-    from matplotlib.figure import Figure
+    import matplotlib.pyplot as plt
     if ax is not None:
         return ax.figure, [ax]
-    fig = Figure(figsize=(size[0] * ncols, size[1] * nrows), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
-    return fig, axes
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
+                             figsize=(size[0] * ncols, size[1] * nrows))
+    return fig, axes.ravel().tolist()
 
 
 def _field(history, name):
