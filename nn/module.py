@@ -49,7 +49,7 @@ class Module:
 
     # --- walking the tree ---------------------------------------------------------------
 
-    def children(self):
+    def _entries(self):
         """(name, item) for each public attribute that is a Value, a Module or a list of them."""
         for name, item in vars(self).items():
             if name.startswith("_"):
@@ -65,7 +65,7 @@ class Module:
     def named_modules(self, prefix: str = ""):
         """(dotted name, module) for this module ("" for itself) and every module inside it."""
         yield prefix, self
-        for name, item in self.children():
+        for name, item in self._entries():
             if isinstance(item, Module):
                 yield from item.named_modules(f"{prefix}{name}.")
 
@@ -80,7 +80,7 @@ class Module:
         while stack:
             prefix, module = stack.pop()
             subs = []
-            for name, item in module.children():
+            for name, item in module._entries():
                 if isinstance(item, Module):
                     subs.append((f"{prefix}{name}.", item))
                 elif id(item) not in seen:

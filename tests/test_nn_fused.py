@@ -102,3 +102,17 @@ def test_numbers_as_inputs_and_bad_lengths():
         neuron(w, Value(0.0), [1, 2, 3])
     with pytest.raises(ValueError, match="unknown activation"):
         activation_rule("softmaxx")
+
+
+def test_batched_inputs_give_the_per_sample_gradients():
+    if not hasattr(Value, "batch"):
+        pytest.skip("engine without batched Values")
+    X, y = nn.data.make_moons(30, seed=0)
+    model = nn.MLP(2, [6, 6, 1], activation="tanh", seed=0)
+    out = model([Value.batch(X[:, 0]), Value.batch(X[:, 1])])
+    assert out.op == "neuron" and out.data.shape == (30,)
+    ((out - Value.batch(y.astype(float))) ** 2).mean().backward()
+    batched = [p.grad for p in model.parameters()]
+    model.zero_grad()
+    nn.mse_loss([model(x) for x in X], y).backward()
+    assert batched == pytest.approx([p.grad for p in model.parameters()], rel=1e-9, abs=1e-12)
