@@ -75,8 +75,12 @@ class Explanation:
             return f"{head} = 1 (a value's derivative with respect to itself)"
         if self.n_paths == 0:
             return f"{head} = 0: {rn} does not depend on {vn} (no path from {vn} to {rn})"
-        lines = [f"{head} = sum over {self.n_paths} path{'s' if self.n_paths > 1 else ''} from {vn} to {rn} "
-                 "of the product of the local derivatives along each path (the chain rule):"]
+        if self.n_paths == 1:
+            lines = [f"{head} = the product of the local derivatives along the one path from {vn} to {rn} "
+                     "(the chain rule):"]
+        else:
+            lines = [f"{head} = sum over {self.n_paths} paths from {vn} to {rn} of the product of the "
+                     "local derivatives along each path (the chain rule):"]
         for k, path in enumerate(self.paths, 1):
             route = " → ".join(s.name(v) for v in path.nodes)
             steps = self._step_names(path)

@@ -42,8 +42,8 @@ class Frame:
         """The graph as it stands after this step, the active node highlighted."""
         if self._graph is None:
             r = self.replay
-            title = f"step {self.index + 1}/{len(r.frames)}: " + (self.lines[0] if len(self.lines) == 1
-                                                                  else f"backward through {r.scene.name(self.node)}")
+            shown = self.lines[:4] + ([f"... and {len(self.lines) - 4} more"] if len(self.lines) > 4 else [])
+            title = f"step {self.index + 1}/{len(r.frames)}\n" + "\n".join(shown)
             self._graph = Graph(dot_source(r.scene, view=r.view, rankdir=r.rankdir, title=title,
                                            grads=self.grads, done=r.done_after(self.index),
                                            active=self.node))
@@ -158,15 +158,15 @@ class Replay:
         hmax = max(im.height for im in images)
         scale = min(1.0, max_width / wmax)
         size = (max(1, round(wmax * scale)), max(1, round(hmax * scale)))
-        frames, palette = [], None
+        canvases = []
         for im in images:
             canvas = Image.new("RGB", (wmax, hmax), "white")
             canvas.paste(im, ((wmax - im.width) // 2, 0))
-            if scale < 1.0:
-                canvas = canvas.resize(size, Image.LANCZOS)
-            if palette is None:  # one palette for all frames: smaller file, no colour flicker
-                palette = canvas.quantize(colors=48, method=Image.Quantize.MEDIANCUT)
-            frames.append(canvas.quantize(palette=palette, dither=Image.Dither.NONE))
+            canvases.append(canvas.resize(size, Image.LANCZOS) if scale < 1.0 else canvas)
+        # one palette for all frames (smaller file, no flicker), from the last frame: it has
+        # every colour (filled-in grads, contributions, the active node)
+        palette = canvases[-1].quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+        frames = [c.quantize(palette=palette, dither=Image.Dither.NONE) for c in canvases]
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         frames[0].save(path, save_all=True, append_images=frames[1:], duration=ms_per_step, loop=0,
