@@ -1,0 +1,163 @@
+"""What the benchmarks share: timing (median of repeats), peak memory, the printed table,
+micrograd's missing exp/log, and a description of the machine.
+
+Each benchmark runs every engine in the same process, one after the other, from the same
+data and initial weights; peak memory is measured in a fresh child process per engine.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+
+def have_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def machine() -> str:
+    """'2 cores, Python 3.11.7, Linux x86_64, numpy 2.4.6, torch 2.13.0+cpu'."""
+    import numpy
+
+    parts = [f"{os.cpu_count()} cores", f"Python {platform.python_version()}",
+             f"{platform.system()} {platform.machine()}", f"numpy {numpy.__version__}"]
+    try:
+        import micrograd  # noqa: F401
+        parts.append("micrograd 0.1.0")
+    except ImportError:
+        pass
+    if have_torch():
+        import torch
+        parts.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+    return ", ".join(parts)
+
+
+def time_runs(run, repeats: int) -> tuple[float, list[float], object]:
+    """Call ``run()`` ``repeats`` times; (median seconds, all seconds, last result)."""
+    seconds, result = [], None
+    for _ in range(repeats):
+        gc.collect()  # start each repeat from the same collector state
+        t0 = time.perf_counter()
+        result = run()
+        seconds.append(time.perf_counter() - t0)
+    return statistics.median(seconds), seconds, result
+
+
+# --- peak memory, in a child process ---------------------------------------------------
+
+def _rss_kib(field: str) -> int:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise OSError(f"{field} not in /proc/self/status")
+
+
+def measure_peak(fn) -> int:
+    """Bytes of resident memory that ``fn()`` added at its peak (Linux; -1 if unknown)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # resets the peak (VmHWM) to the current size
+        base = _rss_kib("VmRSS")
+        fn()
+        return max(0, _rss_kib("VmHWM") - base) * 1024
+    except OSError:
+        return -1
+
+
+def peak_in_child(script: str, engine: str, *args: str) -> int | None:
+    """Run ``script --memory ENGINE args`` in a fresh interpreter; its peak bytes (or None)."""
+    cmd = [sys.executable, script, "--memory", engine, *args]
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=True).stdout
+        return int(json.loads(out.strip().splitlines()[-1])["peak_bytes"])
+    except (subprocess.SubprocessError, ValueError, KeyError, IndexError):
+        return None
+
+
+def report_peak(fn) -> None:
+    """The child side of ``peak_in_child``: run ``fn`` and print its peak as JSON."""
+    print(json.dumps({"peak_bytes": measure_peak(fn)}))
+
+
+# --- micrograd 0.1.0 has +, *, **, relu only: exp and log in its own style ---------------
+
+def micrograd_value():
+    """micrograd's Value with ``exp`` and ``log`` added the way its other ops are written."""
+    from micrograd.engine import Value
+
+    if not hasattr(Value, "log"):
+        def exp(self):
+            out = Value(math.exp(self.data), (self,), "exp")
+
+            def _backward():
+                self.grad += out.data * out.grad
+            out._backward = _backward
+            return out
+
+        def log(self):
+            out = Value(math.log(self.data), (self,), "log")
+
+            def _backward():
+                self.grad += (1.0 / self.data) * out.grad
+            out._backward = _backward
+            return out
+
+        Value.exp, Value.log = exp, log
+    return Value
+
+
+def micrograd_nodes(root) -> int:
+    """Nodes of a micrograd graph (iterative walk: its own recursion would overflow)."""
+    seen, stack = {id(root)}, [root]
+    while stack:
+        for child in stack.pop()._prev:
+            if id(child) not in seen:
+                seen.add(id(child))
+                stack.append(child)
+    return len(seen)
+
+
+# --- output --------------------------------------------------------------------------
+
+def fmt_bytes(n) -> str:
+    if n is None or n < 0:
+        return "n/a"
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+
+
+def print_table(title: str, header: list[str], rows: list[list], notes: list[str] = ()) -> None:
+    """A Markdown table (also readable in a terminal), then notes."""
+    cells = [header] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"  # noqa: E731
+    print(f"\n### {title}\n")
+    print(line(header))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in cells[1:]:
+        print(line(r))
+    for n in notes:
+        print(f"\n{n}")
+    sys.stdout.flush()
+
+
+def rel_diff(a: list[float], b: list[float]) -> float:
+    """The largest relative difference between two loss curves."""
+    return max(abs(x - y) / max(abs(y), 1e-300) for x, y in zip(a, b))

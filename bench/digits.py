@@ -1,0 +1,211 @@
+"""Workload C: a digits-sized classifier, side by side in one run.
+
+A batch of 32 samples x 64 features (8x8 "digit" images made from 10 noisy class
+prototypes; no download), MLP 64-32-10 with ReLU, softmax cross-entropy (stable:
+logsumexp with the row maximum subtracted), SGD with lr = 0.1 on the same batch.
+
+    .venv/bin/python bench/digits.py           # --steps 5 --repeats 3
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+
+import numpy as np
+
+from _common import (ROOT, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value,  # noqa: F401
+                     peak_in_child, print_table, rel_diff, report_peak, time_runs)
+from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
+
+SIZES = [64, 32, 10]
+LR = 0.1
+BATCH = 32
+
+
+def dataset(n: int = BATCH, seed: int = 0):
+    """(X (n, 64) in [0, 1], class indices (n,)): 10 prototypes plus noise, clipped."""
+    rng = np.random.default_rng(seed)
+    prototypes = rng.uniform(0.0, 1.0, size=(10, 64)) ** 2
+    y = np.arange(n) % 10
+    X = np.clip(prototypes[y] + rng.normal(0.0, 0.15, size=(n, 64)), 0.0, 1.0)
+    return X, y
+
+
+def scalar_cross_entropy(logits: list, c: int):
+    """logsumexp(z) - z_c with the maximum subtracted, from +, -, exp, log only."""
+    m = max(z.data for z in logits)
+    return sum((z - m).exp() for z in logits).log() + m - logits[c]
+
+
+def scalar_loop(model, params, X, y):
+    """One code path for micrograd's Value and scalargrad's: per-sample graphs, mean loss."""
+    rows, classes = X.tolist(), y.tolist()
+
+    def loss():
+        losses = [scalar_cross_entropy(model(row), c) for row, c in zip(rows, classes)]
+        return sum(losses) * (1.0 / len(losses))
+
+    def step(k):
+        total = loss()
+        for p in params:
+            p.grad = 0.0
+        total.backward()
+        for p in params:
+            p.data -= LR * p.grad
+        return float(total.data)
+
+    return step, loss
+
+
+def engine_micrograd(weights, X, y):
+    micrograd_value()  # adds exp and log to micrograd's Value
+    model, params = micrograd_mlp(weights)
+    step, loss = scalar_loop(model, params, X, y)
+    return step, lambda: micrograd_nodes(loss())
+
+
+def engine_value_ops(weights, X, y):
+    from autograd import gc_paused, topological_order
+
+    model = ValueMLP(weights)
+    step, loss = scalar_loop(model, model.parameters(), X, y)
+
+    def step_paused(k):
+        with gc_paused():
+            return step(k)
+
+    return step_paused, lambda: len(topological_order(loss()))
+
+
+def nn_step(model, loss_fn):
+    import nn
+    from autograd import gc_paused
+
+    opt = nn.optim.SGD(model.parameters(), lr=LR)
+
+    def step(k):
+        with gc_paused():
+            total = loss_fn()
+            opt.zero_grad()
+            total.backward()
+            opt.step()
+        return float(total.data)
+
+    return step
+
+
+def engine_nn(weights, X, y, fused=True):
+    import nn
+    from autograd import topological_order
+
+    model = nn_mlp(weights, fused=fused)
+    rows = X.tolist()
+
+    def loss():
+        return nn.cross_entropy([model(row) for row in rows], y)
+
+    return nn_step(model, loss), lambda: len(topological_order(loss()))
+
+
+def engine_batched(weights, X, y):
+    import nn
+    from autograd import Value, topological_order
+
+    model = nn_mlp(weights, fused=True)
+    onehot = [Value.batch((y == j).astype(float)) for j in range(SIZES[-1])]
+
+    def loss():
+        logits = model([Value.batch(X[:, j]) for j in range(X.shape[1])])
+        m = Value.batch(np.max([z.data for z in logits], axis=0))
+        lse = sum((z - m).exp() for z in logits).log() + m
+        picked = sum(z * t for z, t in zip(logits, onehot))
+        return (lse - picked).mean()
+
+    return nn_step(model, loss), lambda: len(topological_order(loss()))
+
+
+def engine_torch(weights, X, y):
+    import torch
+
+    layers = torch_mlp(weights)
+    params = [p for lin in layers for p in lin.parameters()]
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step(k):
+        total = torch.nn.functional.cross_entropy(torch_forward(layers, Xt), yt)
+        for p in params:
+            p.grad = None
+        total.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= LR * p.grad
+        return float(total.item())
+
+    return step, lambda: None
+
+
+ENGINES = {
+    "micrograd 0.1.0 (+ exp, log in its style)": (engine_micrograd, "reference"),
+    "Value ops, one node per op, gc_paused()": (engine_value_ops, "scalar"),
+    "nn.MLP(fused=False)": (lambda *a: engine_nn(*a, fused=False), "scalar"),
+    "nn.MLP default (fused neuron)": (engine_nn, "scalar"),
+    "nn.MLP batched (X as Value.batch columns)": (engine_batched, "batched"),
+    "PyTorch eager, float64": (engine_torch, "torch"),
+}
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    X, y = dataset()
+    weights = init_weights(SIZES, seed=0)
+    if args.memory:
+        step, _ = ENGINES[args.memory][0](weights, X, y)
+        step(0)
+        gc.collect()
+        return report_peak(lambda: step(1))
+
+    results = {}
+    for name, (factory, _) in ENGINES.items():
+        if name.startswith("PyTorch") and not have_torch():
+            continue
+
+        def train(factory=factory):
+            step, _ = factory(weights, X, y)
+            return [step(k) for k in range(args.steps)]
+
+        try:
+            median, _, losses = time_runs(train, args.repeats)
+            results[name] = (median / args.steps, losses, factory(weights, X, y)[1]())
+        except Exception as e:  # one broken engine must not hide the others
+            print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
+    ref_name = next(iter(ENGINES))
+    ref_s, ref_losses, _ = results[ref_name]
+    torch_s = results.get("PyTorch eager, float64", (None,))[0]
+    rows = []
+    for name, (sec, losses, nodes) in results.items():
+        kind = ENGINES[name][1]
+        if kind == "reference":
+            agree = "reference"
+        else:
+            first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
+            agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
+        peak = None if args.no_memory else peak_in_child(__file__, name)
+        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_s / sec:.1f}x",
+                     f"{sec / torch_s:.2f}" if torch_s else "n/a",
+                     nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
+    print_table(
+        f"C: digits-sized classifier (batch 32 x 64, MLP 64-32-10 ReLU, softmax cross-entropy, "
+        f"SGD), {args.steps} steps, median of {args.repeats}",
+        ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"],
+        rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main() and 0)

@@ -1,0 +1,228 @@
+"""Workload A: micrograd's own demo, side by side in one run.
+
+moons (100 points), MLP 2-16-16-1 with ReLU, hinge loss + 1e-4·Σp², full-batch SGD with
+lr = 1 - 0.9·k/100. Every engine starts from the same weights and runs the same steps.
+
+    .venv/bin/python bench/moons.py            # --steps 10 --repeats 3 (--steps 100: the whole demo)
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+
+import numpy as np
+
+from _common import (ROOT, have_torch, machine, micrograd_nodes, peak_in_child, print_table,  # noqa: F401
+                     fmt_bytes, rel_diff, report_peak, time_runs)
+from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
+
+SIZES = [2, 16, 16, 1]
+ALPHA = 1e-4
+
+
+def lr_at(k: int) -> float:
+    return 1.0 - 0.9 * k / 100
+
+
+def dataset():
+    from nn.data import make_moons, to_pm1
+
+    X, y = make_moons(100, noise=0.1, seed=0)
+    return X, to_pm1(y).astype(float)
+
+
+# --- engines: each returns (step(k) -> loss, nodes() -> nodes in one step's graph) ----------
+
+def scalar_demo(Value, model, params, X, y):
+    """micrograd's demo loop verbatim, for micrograd's Value or scalargrad's."""
+    rows, ys = X.tolist(), y.tolist()
+
+    def loss():
+        inputs = [list(map(Value, xrow)) for xrow in rows]
+        scores = list(map(model, inputs))
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(ys, scores)]
+        data_loss = sum(losses) * (1.0 / len(losses))
+        reg_loss = ALPHA * sum((p * p for p in params))
+        return data_loss + reg_loss
+
+    def step(k):
+        total = loss()
+        for p in params:
+            p.grad = 0.0
+        total.backward()
+        lr = lr_at(k)
+        for p in params:
+            p.data -= lr * p.grad
+        return float(total.data)
+
+    return step, loss
+
+
+def engine_micrograd(weights, X, y):
+    from micrograd.engine import Value
+
+    model, params = micrograd_mlp(weights)
+    step, loss = scalar_demo(Value, model, params, X, y)
+    return step, lambda: micrograd_nodes(loss())
+
+
+def engine_value_ops(weights, X, y, paused=False):
+    from autograd import Value, gc_paused, topological_order
+
+    model = ValueMLP(weights)
+    step, loss = scalar_demo(Value, model, model.parameters(), X, y)
+    if paused:
+        def step_paused(k, step=step):
+            with gc_paused():
+                return step(k)
+        step = step_paused
+    return step, lambda: len(topological_order(loss()))
+
+
+def nn_step(model, loss_fn, X, y):
+    """A training step through nn: SGD, model.zero_grad(), backward, with the GC paused."""
+    import nn
+    from autograd import gc_paused
+
+    opt = nn.optim.SGD(model.parameters(), lr=1.0)
+
+    def step(k):
+        with gc_paused():
+            total = loss_fn()
+            opt.zero_grad()
+            total.backward()
+            opt.lr = lr_at(k)
+            opt.step()
+        return float(total.data)
+
+    return step
+
+
+def engine_nn(weights, X, y, fused=True):
+    import nn
+    from autograd import topological_order
+
+    model = nn_mlp(weights, fused=fused)
+    rows = X.tolist()
+
+    def loss():
+        scores = [model(row) for row in rows]
+        return nn.hinge_loss(scores, y) + nn.l2_penalty(model.parameters(), ALPHA)
+
+    return nn_step(model, loss, X, y), lambda: len(topological_order(loss()))
+
+
+def engine_batched(weights, X, y):
+    import nn
+    from autograd import Value, topological_order
+
+    model = nn_mlp(weights, fused=True)
+    yb = Value.batch(y)
+
+    def loss():
+        scores = model([Value.batch(X[:, j]) for j in range(X.shape[1])])
+        return (1.0 - yb * scores).relu().mean() + nn.l2_penalty(model.parameters(), ALPHA)
+
+    return nn_step(model, loss, X, y), lambda: len(topological_order(loss()))
+
+
+def engine_torch(weights, X, y):
+    import torch
+
+    layers = torch_mlp(weights)
+    params = [p for lin in layers for p in lin.parameters()]
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+
+    def step(k):
+        scores = torch_forward(layers, Xt)[:, 0]
+        total = torch.relu(1 - yt * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
+        for p in params:
+            p.grad = None
+        total.backward()
+        with torch.no_grad():
+            for p in params:
+                p -= lr_at(k) * p.grad
+        return float(total.item())
+
+    return step, lambda: None
+
+
+ENGINES = {
+    # name: (factory, kind)  kind "scalar": losses must equal micrograd's exactly
+    "micrograd 0.1.0 (as released)": (engine_micrograd, "reference"),
+    "Value ops, one node per op": (engine_value_ops, "scalar"),
+    "Value ops, one node per op, gc_paused()": (lambda *a: engine_value_ops(*a, paused=True), "scalar"),
+    "nn.MLP(fused=False)": (lambda *a: engine_nn(*a, fused=False), "scalar"),
+    "nn.MLP default (fused neuron)": (engine_nn, "scalar"),
+    "nn.MLP batched (X as Value.batch columns)": (engine_batched, "batched"),
+    "PyTorch eager, float64": (engine_torch, "torch"),
+}
+
+
+def available(name: str) -> bool:
+    if name.startswith("PyTorch"):
+        return have_torch()
+    return True
+
+
+def run_engine(name, weights, X, y, steps, repeats):
+    factory, kind = ENGINES[name]
+
+    def train():
+        step, _ = factory(weights, X, y)
+        return [step(k) for k in range(steps)]
+
+    median, _, losses = time_runs(train, repeats)
+    _, nodes = factory(weights, X, y)
+    return median / steps, losses, nodes()
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=10, help="training steps per repeat (100: the whole demo)")
+    ap.add_argument("--repeats", type=int, default=3, help="repeats per engine; the median is reported")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
+    ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    X, y = dataset()
+    weights = init_weights(SIZES, seed=0)
+    if args.memory:  # child process: the peak memory of one training step
+        step, _ = ENGINES[args.memory][0](weights, X, y)
+        step(0)
+        gc.collect()
+        return report_peak(lambda: step(1))
+
+    results = {}
+    for name in ENGINES:
+        if available(name):
+            try:
+                results[name] = run_engine(name, weights, X, y, args.steps, args.repeats)
+            except Exception as e:  # one broken engine must not hide the others
+                print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
+    ref_ms, ref_losses, _ = results["micrograd 0.1.0 (as released)"]
+    torch_ms = results.get("PyTorch eager, float64", (None,))[0]
+    rows = []
+    for name, (sec, losses, nodes) in results.items():
+        kind = ENGINES[name][1]
+        if kind == "reference":
+            agree = "reference"
+        elif kind == "scalar" and losses == ref_losses:
+            agree = "identical"
+        else:
+            first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
+            agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
+        peak = None if args.no_memory else peak_in_child(__file__, name)
+        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_ms / sec:.1f}x",
+                     f"{sec / torch_ms:.2f}" if torch_ms else "n/a",
+                     nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
+    print_table(
+        f"A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD), "
+        f"{args.steps} steps, median of {args.repeats}",
+        ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"],
+        rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+    return results
+
+
+if __name__ == "__main__":
+    sys.exit(main() and 0)
