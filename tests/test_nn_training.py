@@ -145,3 +145,18 @@ def test_loading_into_another_shape_or_class_is_refused(tmp_path):
     with pytest.raises(nn.ModelFileError, match="no model file"):
         nn.MLP.load(tmp_path / "missing.json")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.json"]  # no temp files left behind
+
+
+def test_files_of_other_modules(tmp_path):
+    X, y = data.make_blobs(20, centers=[[-2, 0], [2, 0]], std=0.3, seed=0)
+    p = nn.Perceptron(2)
+    p.fit(X, data.to_pm1(y))
+    again = nn.Perceptron.load(p.save(tmp_path / "p.json"))
+    assert (again.predict(X) == p.predict(X)).all() and again.w[0].data == p.w[0].data
+    seq = nn.Sequential(nn.Layer(2, 3, seed=0), nn.Residual(nn.Layer(3, 3, activation="tanh", seed=1)))
+    path = seq.save(tmp_path / "s.json")
+    other = nn.Sequential(nn.Layer(2, 3, seed=5), nn.Residual(nn.Layer(3, 3, activation="tanh", seed=6)))
+    other.load(path)
+    assert [v.data for v in other([0.5, 0.1])] == [v.data for v in seq([0.5, 0.1])]
+    with pytest.raises(nn.ModelFileError, match="model.load"):
+        nn.Sequential.load(path)  # no config: build the model, then load into it
