@@ -48,12 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--dataset", default="moons", help=f"one of {', '.join(DATASETS)} (default: moons)")
     demo.add_argument("--hidden", default="16,16", metavar="SIZES",
                       help="hidden layer sizes, comma-separated (default: 16,16)")
-    demo.add_argument("--epochs", default="60", metavar="N", help="training epochs (default: 60)")
+    demo.add_argument("--epochs", default="80", metavar="N",
+                      help="at most this many epochs (default: 80; early stopping may end sooner)")
     demo.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default: adam)")
     demo.add_argument("--lr", default=None, metavar="RATE",
-                      help="learning rate (default: 0.03 for adam, 0.1 for sgd)")
+                      help="learning rate (default: 0.02 for adam, 0.1 for sgd)")
     demo.add_argument("--seed", default="0", metavar="N", help="random seed for data, weights and batches")
-    demo.add_argument("--samples", default="200", metavar="N", help="number of data points (default: 200)")
+    demo.add_argument("--samples", default="300", metavar="N",
+                      help="number of data points, a quarter kept for validation (default: 300)")
     demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
 

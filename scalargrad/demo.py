@@ -17,15 +17,16 @@ from .report import Section, write_index
 
 # name -> (nn.data function, its keyword arguments besides n and seed)
 DATASETS = {
-    "moons": ("make_moons", {"noise": 0.1}),
-    "circles": ("make_circles", {"noise": 0.08, "factor": 0.5}),
-    "blobs": ("make_blobs", {"centers": 3, "std": 1.2}),
-    "spirals": ("make_spirals", {"classes": 2, "noise": 0.1, "turns": 0.75}),
-    "xor": ("make_xor", {"noise": 0.15}),
+    "moons": ("make_moons", {"noise": 0.2}),
+    "circles": ("make_circles", {"noise": 0.1, "factor": 0.5}),
+    "blobs": ("make_blobs", {"centers": 3, "std": 1.5}),
+    "spirals": ("make_spirals", {"classes": 3, "noise": 0.1, "turns": 1.0}),
+    "xor": ("make_xor", {"noise": 0.2}),
 }
-OPTIMIZERS = {"adam": 0.03, "sgd": 0.1}  # name -> default learning rate
+OPTIMIZERS = {"adam": 0.02, "sgd": 0.1}  # name -> default learning rate
 BATCH_SIZE = 16
 VAL_FRACTION = 0.25
+PATIENCE = 25  # early stopping: epochs without a better validation loss
 
 
 @dataclass(frozen=True)
@@ -92,16 +93,18 @@ def run_demo(args) -> int:
     optimizer = Optimizer(model.parameters(), lr=opts.lr)
     arch = "-".join(map(str, [2, *sizes]))
     print(f"scalargrad demo: {opts.dataset}, {len(X)} points ({len(Xtr)} train / {len(Xva)} validation), "
-          f"MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, {opts.epochs} epochs, batch {BATCH_SIZE}",
+          f"MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, up to {opts.epochs} epochs, batch {BATCH_SIZE}",
           flush=True)
     history = nn.fit(model, loss_fn, optimizer, (Xtr, ytr), val=(Xva, yva), epochs=opts.epochs,
-                     batch_size=BATCH_SIZE, metric=accuracy, progress=opts.progress, seed=opts.seed)
+                     batch_size=BATCH_SIZE, metric=accuracy, early_stopping=PATIENCE,
+                     progress=opts.progress, seed=opts.seed)
     train_acc = _accuracy(model, Xtr, ytr, threshold)
     val_acc = _accuracy(model, Xva, yva, threshold)
     trained = time.perf_counter() - start
+    stopped = f", stopped early at epoch {history.stopped_epoch}" if history.stopped_epoch else ""
     print(f"train accuracy: {100 * train_acc:.1f}%   validation accuracy: {100 * val_acc:.1f}%   "
-          f"(final loss {history.train_loss[-1]:.4f} train, {history.val_loss[-1]:.4f} validation; "
-          f"{trained:.1f} s)", flush=True)
+          f"(weights of epoch {history.best_epoch}, the lowest validation loss{stopped}; {trained:.1f} s)",
+          flush=True)
 
     # --- pictures ----------------------------------------------------------------------------
     pictures = Pictures(out, viz)
@@ -119,8 +122,9 @@ def run_demo(args) -> int:
     x_text = ", ".join(f"{v:.3g}" for v in example)
     neuron_name = "layers.0.neurons.0"
     sections = [
-        Section("Training", "Loss (and accuracy) per epoch on the training and the validation data; "
-                "the dashed line marks the epoch with the lowest validation loss.",
+        Section("Training", "Loss and accuracy per epoch on the training and the validation data; "
+                "the dashed line marks the epoch with the lowest validation loss, whose weights are kept "
+                f"(training stops after {PATIENCE} epochs without a better one: early stopping).",
                 pictures=[("loss.png", "loss and accuracy per epoch: train vs validation")]),
         Section("Decision boundary", "The class the trained network assigns to each point of the plane, "
                 "with the data on top.",
@@ -145,8 +149,8 @@ def run_demo(args) -> int:
     ]
     facts = [("dataset", f"{opts.dataset}: {len(Xtr)} train / {len(Xva)} validation points"),
              ("model", f"MLP {arch}, relu; {sum(1 for _ in model.parameters())} parameters"),
-             ("training", f"{opts.optimizer}, lr {opts.lr:g}, {len(history.train_loss)} epochs, batch {BATCH_SIZE}, "
-                          f"seed {opts.seed}"),
+             ("training", f"{opts.optimizer}, lr {opts.lr:g}, batch {BATCH_SIZE}, seed {opts.seed}; "
+                          f"{len(history.train_loss)} epochs, best {history.best_epoch}"),
              ("train accuracy", f"{100 * train_acc:.1f}%"), ("validation accuracy", f"{100 * val_acc:.1f}%")]
     if pictures.notes:
         sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
