@@ -42,6 +42,8 @@ def as_inputs(x, n: int | None, who: str = "model") -> tuple:
     if isinstance(x, (Value, numbers.Real)) and not isinstance(x, np.ndarray):
         x = (x,)
     elif isinstance(x, np.ndarray):
+        if x.ndim == 0:
+            x = x.reshape(1)
         if x.ndim > 1:
             raise ValueError(f"{who} takes one sample (a 1-D input of {n} numbers), got an array "
                              f"of shape {x.shape}; call it once per row, or use .predict(X)")
