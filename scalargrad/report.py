@@ -11,9 +11,9 @@ body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; 
        color: #1e293b; line-height: 1.45; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #e2e8f0; }
 figure { margin: 1rem 0; } img { max-width: 100%; border: 1px solid #e2e8f0; border-radius: 6px; }
-figcaption { color: #475569; margin-top: .3rem; } code, pre { background: #f1f5f9; padding: 0 .25rem; }
+figcaption { color: #475569; margin-top: .3rem; white-space: pre-line; } code, pre { background: #f1f5f9; padding: 0 .25rem; }
 pre { padding: .6rem; overflow: auto; } .note { background: #fef9c3; padding: .6rem; border-radius: 6px; }
-.frames { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
+.frames { display: grid; grid-template-columns: repeat(auto-fill, minmax(34rem, 1fr)); gap: 1rem; }
 table { border-collapse: collapse; } td, th { padding: .15rem .8rem; text-align: left; }
 """
 
