@@ -307,3 +307,18 @@ def test_renderer_lookup_order(tmp_path, monkeypatch):
     monkeypatch.setenv("SCALARGRAD_GRAPHVIZ", str(tmp_path / "missing"))
     assert viz.renderer() is None
     assert "not an executable" in viz.draw_graph(Value(1.0))._repr_html_()
+
+
+def test_big_or_broken_graphs_show_source_with_the_reason():
+    x = Value(1.0, label="x")
+    for _ in range(800):
+        x = x + 1.0
+    g = viz.draw_graph(x)
+    assert g.num_nodes == len(topological_order(x)) == 1601
+    html = g._repr_html_()
+    assert "too many to draw" in html and "collapse=" in html and "digraph" in html
+    assert g._svg is None  # nothing was rendered
+    if viz.renderer() is not None:
+        broken = viz.Graph("digraph { a -> }")
+        assert broken._repr_svg_() is None
+        assert "failed to render" in broken._repr_html_() and "<pre>" in broken._repr_html_()

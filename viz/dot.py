@@ -59,6 +59,9 @@ def attrs(**kw) -> str:
     return " [" + ", ".join(items) + "]" if items else ""
 
 
+AUTO_RENDER_LIMIT = 1500  # nodes: Jupyter draws bigger graphs only when asked (.save / .render)
+
+
 class Graph:
     """A diagram: DOT text plus rendering. ``.source``; ``.render("svg"|"png"|"pdf")`` -> bytes;
     ``.save(path)`` (.svg .png .pdf .dot); shows itself in Jupyter."""
@@ -66,6 +69,12 @@ class Graph:
     def __init__(self, source: str):
         self.source = source
         self._svg: str | None = None
+        self._why_not: str | None = None  # why the last attempt to draw SVG gave nothing
+
+    @property
+    def num_nodes(self) -> int:
+        """How many boxes the diagram has (the legend not counted)."""
+        return sum(1 for line in self.source.splitlines() if _is_node_line(line))
 
     def render(self, format: str = "svg", dpi: int | None = None) -> bytes:
         """The diagram as image bytes; raises ``RendererNotFound`` if there is no Graphviz."""
@@ -93,29 +102,39 @@ class Graph:
         if self._svg is None:
             try:
                 self._svg = self.render("svg").decode("utf-8")
-            except (RuntimeError, OSError):
-                return None
+            except _render.RendererNotFound:
+                self._why_not = _render.hint()
+            except (RuntimeError, OSError) as e:
+                self._why_not = f"{e}; showing the DOT source"
         return self._svg
 
-    def _repr_svg_(self):
+    def _auto_svg(self) -> str | None:
+        """SVG for Jupyter: None (with the reason kept) when the graph is too big to draw readably."""
+        if self._svg is None and self.num_nodes > AUTO_RENDER_LIMIT:
+            self._why_not = (f"{self.num_nodes} nodes are too many to draw readably: pass collapse='layer' "
+                             "or focus=... to draw_graph, or call .save('graph.svg') to draw it anyway; "
+                             "showing the DOT source")
+            return None
         return self.svg()
 
+    def _repr_svg_(self):
+        return self._auto_svg()
+
     def _repr_html_(self):
-        svg = self.svg()
+        svg = self._auto_svg()
         if svg is not None:
             return f'<div style="overflow:auto">{svg[svg.find("<svg"):]}</div>'
-        return (f"<p><i>{html.escape(_render.hint())}</i></p>"
+        return (f"<p><i>{html.escape(self._why_not or _render.hint())}</i></p>"
                 f"<pre>{html.escape(self.source)}</pre>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        svg = self.svg()
+        svg = self._auto_svg()
         if svg is not None:
             return {"image/svg+xml": svg, "text/plain": repr(self)}
-        return {"text/html": self._repr_html_(), "text/plain": f"{_render.hint()}\n{self.source}"}
+        return {"text/html": self._repr_html_(), "text/plain": f"{self._why_not or _render.hint()}\n{self.source}"}
 
     def __repr__(self) -> str:
-        nodes = sum(1 for line in self.source.splitlines() if _is_node_line(line))
-        return f"<viz.Graph: {nodes} nodes; .source has the DOT text, .save('g.svg') writes a file>"
+        return f"<viz.Graph: {self.num_nodes} nodes; .source has the DOT text, .save('g.svg') writes a file>"
 
     def __str__(self) -> str:
         return self.source
@@ -124,4 +143,4 @@ class Graph:
 def _is_node_line(line: str) -> bool:
     s = line.strip()
     return bool(s) and s[0].isalpha() and "->" not in s and " [" in s and not s.startswith(
-        ("node ", "edge ", "graph ", "subgraph", "label", "rank"))
+        ("node ", "edge ", "graph ", "subgraph", "label", "rank", "legend"))
