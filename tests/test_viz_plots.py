@@ -62,6 +62,9 @@ def test_network_bias_label_or_node_and_weight_labels():
     assert "w.grad" in g.source
     with pytest.raises(TypeError, match="Neuron, Layer or MLP"):
         viz.draw_network(nn.Dropout(0.5))
+    with_skip = nn.Sequential(nn.Layer(2, 2, seed=0), nn.Residual(nn.Layer(2, 2, seed=1)))
+    with pytest.raises(TypeError, match="Residual"):
+        viz.draw_network(with_skip)
     with pytest.raises(ValueError, match="bias"):
         viz.draw_network(m, bias="hidden")
 

@@ -18,7 +18,15 @@ POSITIVE, NEGATIVE = "#2563eb", "#dc2626"
 def _layers(model) -> list:
     """The layers (each a list of neurons) of a Neuron, Layer or MLP, by their public fields."""
     if hasattr(model, "layers"):
-        layers = [list(layer.neurons) for layer in model.layers if hasattr(layer, "neurons")]
+        layers = []
+        for i, layer in enumerate(model.layers):
+            if hasattr(layer, "neurons"):
+                layers.append(list(layer.neurons))
+            elif list(getattr(layer, "parameters", lambda: [])()):
+                raise TypeError(
+                    f"draw_network draws dense layers; layers[{i}] is a {type(layer).__name__}. "
+                    "Draw its computation instead: viz.draw_graph(output, model=model, collapse='layer')"
+                )
         if layers:
             return layers
     if hasattr(model, "neurons"):

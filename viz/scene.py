@@ -237,15 +237,14 @@ class Scene:
             if v.op == "neuron" or (len(cov) == sizes[k] and (act not in OPS or v.op == act)):
                 closed[v] = k
         outputs = {k: v for v, k in closed.items()}
-        names = {nr: self.params.get(nr.b, "b").rsplit(".", 1)[0] if "." in self.params.get(nr.b, "b")
-                 else "neuron" for nr in self.neurons}
+        names = [_neuron_name(self.params.get(nr.b, "")) for nr in self.neurons]
         info, result, layer_keys = {}, {}, {}
         for v, k in owner.items():
             nr = self.neurons[k]
             if level == "neuron":
-                key, name = f"g{k}", names[nr]
+                key, name = f"g{k}", names[k]
             else:
-                name = _layer_name(names[nr])
+                name = _layer_name(names[k])
                 key = layer_keys.setdefault(name, f"L{len(layer_keys)}")
             result[v] = key
             act = getattr(nr, "activation", None) or "identity"
@@ -256,6 +255,11 @@ class Scene:
                 info[key][2].append(out)
             info[key][3].add(k)
         return result, {key: (n, a, outs, len(ks)) for key, (n, a, outs, ks) in info.items()}
+
+
+def _neuron_name(bias_name: str) -> str:
+    """'layers.0.neurons.3.b' -> 'layers.0.neurons.3'; a lone neuron's 'b' -> 'neuron'."""
+    return bias_name.rsplit(".", 1)[0] if "." in bias_name else "neuron"
 
 
 def _layer_name(neuron_name: str) -> str:
