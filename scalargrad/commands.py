@@ -7,7 +7,7 @@ from autograd import DomainError, GradcheckError, Value, gradcheck, numerical_gr
 
 from . import args as cli_args
 from .args import UsageError
-from .expr import Expression, evaluate, parse
+from .expr import CONSTANTS, FUNCTIONS, Expression, evaluate, parse
 
 GRAPH_FORMATS = (".svg", ".png", ".pdf", ".dot")
 
@@ -19,7 +19,9 @@ def build(expression: str, pairs: list[str]) -> tuple[Expression, Value, dict]:
     missing = [n for n in expr.variables if n not in values]
     if missing:
         example = " ".join(f"{n}=1.0" for n in missing)
-        raise UsageError(f"no value for {', '.join(missing)}: add {example} after the expression")
+        raise UsageError(f"no value for {', '.join(missing)}: add {example} after the expression "
+                         f"(names that need no value: the constants {', '.join(CONSTANTS)} and the "
+                         f"functions {', '.join(FUNCTIONS)}, called like tanh(x))")
     unused = [n for n in values if n not in expr.variables]
     if unused:
         raise UsageError(f"{', '.join(unused)} given but not used in {expr.text!r} "

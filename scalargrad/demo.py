@@ -6,6 +6,7 @@ step-through of that backward pass (GIF + one SVG per step) and ``index.html`` s
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 import time
 from dataclasses import dataclass
@@ -68,6 +69,11 @@ def options(args) -> Options:
 
 def run_demo(args) -> int:
     opts = options(args)
+    missing = [pkg for pkg, module in (("matplotlib", "matplotlib"), ("pillow", "PIL"))
+               if importlib.util.find_spec(module) is None]
+    if missing:
+        raise UsageError(f"the demo draws with {' and '.join(missing)}, which is not installed: "
+                         "pip install 'scalargrad[plots,render]' (python3 run.py demo installs everything)")
     out = cli_args.writable_dir(opts.out)
     start = time.perf_counter()
     os.environ.setdefault("MPLBACKEND", "Agg")  # files only, never a window
