@@ -66,6 +66,8 @@ class Value:
             grad = _batch_seed(self, grad)
         # the pass makes no cycles: keep the cyclic GC off the graph; numpy's warnings are
         # off too, as every rule already returns inf or nan where the math does
+        global backward_pass
+        backward_pass += 1
         with gc_paused(), np.errstate(all="ignore"):
             order = backward_order(self)  # the nodes with parents; their grads set to 0.0
             self.grad += grad
@@ -264,6 +266,7 @@ def _unary(rule, a, **params) -> Value:
 
 
 _new = object.__new__
+backward_pass = 0  # counts backward() calls: per-pass buffers (fused.py) check it
 
 
 # --- batched mode: data that is a 1-D numpy array, one entry per sample -------------------
@@ -287,9 +290,15 @@ def _backprop_batched(node, g) -> None:
     """``parent.grad += local * g`` for a node whose grad ``g`` is an array (one per sample).
 
     A scalar parent (a parameter, a constant) was used for every sample: it gets the
-    contribution summed over the batch, so its grad stays one number.
+    contribution summed over the batch, so its grad stays one number. A node whose
+    ``local_grads`` is not a tuple but an object with ``backprop(parents, g)`` (the batched
+    fused neuron) does the same in bulk, with matrix products.
     """
-    for parent, local in zip(node.parents, node.local_grads):
+    local_grads = node.local_grads
+    if local_grads.__class__ is not tuple:
+        local_grads.backprop(node.parents, g)
+        return
+    for parent, local in zip(node.parents, local_grads):
         contribution = local * g
         if parent.data.__class__ is not np.ndarray:
             contribution = float(np.sum(contribution))
