@@ -1,0 +1,116 @@
+"""The course notebooks as stored: no outputs, kernel python3, packages imported (never
+redefined), every exercise with a hidden reference solution, listed in the README.
+
+Running them is nbmake's job (`pytest --nbmake notebooks`); these checks are about how they
+are stored and written.
+"""
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import autograd
+import nn
+import viz
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+IDS = [p.name for p in NOTEBOOKS]
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def source(cell) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def code_cells(nb):
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def python_of(cell) -> str:
+    """The cell's code without IPython magics (lines starting with % or !)."""
+    return "\n".join(line for line in source(cell).splitlines() if not line.lstrip().startswith(("%", "!")))
+
+
+def package_names() -> set:
+    names = set(autograd.__all__) | set(getattr(viz, "__all__", ()))
+    names |= {n for n in dir(nn) if not n.startswith("_")}
+    return names
+
+
+def test_the_course_has_its_six_notebooks():
+    numbers = [p.name[:2] for p in NOTEBOOKS]
+    assert numbers == ["01", "02", "03", "04", "05", "06"], numbers
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_stored_without_outputs(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        assert cell.get("outputs") == [], f"{path.name} cell {i} has stored outputs: clear them before committing"
+        assert cell.get("execution_count") is None, f"{path.name} cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_kernel_is_python3(path):
+    assert load(path)["metadata"]["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_cells_parse_and_import_the_packages_instead_of_redefining_them(path):
+    nb = load(path)
+    defined, imported = {}, set()
+    for i, cell in enumerate(code_cells(nb)):
+        tree = ast.parse(python_of(cell), filename=f"{path.name} cell {i}")
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.col_offset == 0:
+                defined[node.name] = i
+            elif isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module.split(".")[0])
+    clashes = {name: i for name, i in defined.items() if name in package_names()}
+    assert not clashes, f"{path.name} redefines package names (import them instead): {clashes}"
+    assert imported & {"autograd", "nn", "viz"}, f"{path.name} imports none of the packages"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_exercises_have_a_hidden_solution_and_a_checker(path):
+    nb = load(path)
+    exercises = [c for c in nb["cells"] if c["cell_type"] == "markdown"
+                 and re.match(r"#+ ✏️ Exercise", source(c).lstrip())]
+    solutions = [c for c in code_cells(nb) if "solution" in c["metadata"].get("tags", [])]
+    assert exercises, f"{path.name} has no exercise"
+    assert len(solutions) == len(exercises), f"{path.name}: {len(exercises)} exercises, {len(solutions)} solutions"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, "solution cells start collapsed"
+        name = re.search(r"def (\w+)", source(cell)).group(1)
+        uses = [c for c in code_cells(nb) if c is not cell and name in source(c)]
+        assert uses, f"{path.name}: the solution {name} is never checked"
+    student_cells = [c for c in code_cells(nb) if "YOUR CODE" in source(c)]
+    assert len(student_cells) == len(exercises), f"{path.name}: each exercise has one '# YOUR CODE' cell"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_checks_what_it_teaches(path):
+    asserts = sum(source(c).count("assert ") for c in code_cells(load(path)))
+    assert asserts >= 5, f"{path.name} has only {asserts} assert statements"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_russian_terms_beside_english(path):
+    text = "".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    pairs = re.findall(r"[A-Za-z*`] \(([а-яё][а-яё ,]+)\)", text)
+    assert len(pairs) >= 3, f"{path.name}: fewer than 3 'English (русский)' term pairs: {pairs}"
+
+
+def test_readme_lists_every_notebook():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section:notebooks -->")[1].split("<!-- /section:notebooks -->")[0]
+    for path in NOTEBOOKS:
+        assert path.name in section, f"README's notebooks section does not list {path.name}"
+    assert "jupyter lab notebooks/" in section
