@@ -288,8 +288,23 @@ def test_gradients_match_pytorch_backward(program):
         grads = [None] * len(tleaves)
     for i, (leaf, g) in enumerate(zip(leaves, grads)):
         theirs = 0.0 if g is None else g.item()
+        if zero_times_inf(nodes) and math.isnan(leaf.grad):
+            continue  # the known defect below: 0 · inf = nan where PyTorch masks to 0
         assert close(leaf.grad, theirs, rtol=1e-6, atol=1e-9), \
             f"x{i}: backward {leaf.grad!r} vs torch {theirs!r}\n{show(program)}"
+
+
+def zero_times_inf(nodes) -> bool:
+    """Some node with an infinite grad has a zero local derivative (relu, step, abs at 0)."""
+    return any(math.isinf(n.grad) and any(float(d) == 0.0 for d in n.local_grads) for n in nodes)
+
+
+@pytest.mark.xfail(strict=True, reason="backward multiplies: 0 · inf = nan (PyTorch's relu masks it to 0)")
+def test_known_defect_zero_slope_times_infinite_grad():
+    x = Value(-1.0)
+    y = x.relu().sqrt()  # sqrt'(0) = inf, relu'(-1) = 0: d/dx sqrt(relu(x)) = 0 at x = -1
+    y.backward()
+    assert x.grad == 0.0
 
 
 # --- the known defects, one strict xfail each: fixing ops.py turns it into a failure to clean up
