@@ -131,6 +131,7 @@ def test_record_labels_are_escaped():
     nasty = 'a{b}|c<d>"e"\\f'
     x = Value(1.5, label=nasty)
     y = x * 2.0
+    y.backward()
     src = viz.draw_graph(y).source
     assert r'a\{b\}\|c\<d\>\"e\"\\f' in src
     assert nasty not in src
@@ -139,7 +140,7 @@ def test_record_labels_are_escaped():
 @needs_renderer
 def test_escaped_label_renders_verbatim():
     x = Value(1.5, label='a{b}|c<d>"e"')
-    svg = viz.draw_graph(x * 2.0).render("svg").decode()
+    svg = viz.draw_graph(x * 2.0, view="forward").render("svg").decode()
     texts = [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
     assert 'a{b}|c<d>"e"' in texts
 
@@ -165,7 +166,7 @@ def test_parameters_named_from_the_model():
     for p in m.parameters():
         p.label = ""  # names must come from named_parameters(), not labels
     out = m([1.0, 2.0])
-    src = viz.draw_graph(out, model=m).source
+    src = viz.draw_graph(out, model=m, view="forward").source
     for name, _ in m.named_parameters():
         assert has_node(src, name)
 
@@ -173,12 +174,13 @@ def test_parameters_named_from_the_model():
 def test_fused_neuron_drawn_readably():
     m = nn.MLP(3, [2, 1], activation="relu", seed=1)
     out = m([1.0, -2.0, 0.5])
-    src = viz.draw_graph(out, model=m).source
+    src = viz.draw_graph(out, model=m, view="forward").source
     assert src.count("Σ w·x + b → relu") == 2
     assert "Σ w·x + b → identity" in src
     tanh = nn.Neuron(2, activation="tanh", seed=3)
-    assert "Σ w·x + b → tanh" in viz.draw_graph(tanh([0.3, -0.7])).source  # inferred without the model
-    neuron_edges = [e for e in edges(viz.draw_graph(tanh([0.3, -0.7])).source)]
+    one = viz.draw_graph(tanh([0.3, -0.7]), view="forward").source
+    assert "Σ w·x + b → tanh" in one  # inferred without the model
+    neuron_edges = edges(one)
     assert len(neuron_edges) == 5  # w0 w1 b x0 x1
 
 
@@ -208,7 +210,7 @@ def test_collapse_needs_a_model_and_a_known_level():
         viz.draw_graph(L, collapse="neuron")
     m = nn.MLP(2, [1], seed=0)
     with pytest.raises(ValueError, match="collapse"):
-        viz.draw_graph(m([1.0, 2.0]), model=m, collapse="everything")
+        viz.draw_graph(m([1.0, 2.0]), model=m, collapse="everything", view="forward")
 
 
 def test_focus_keeps_only_paths_to_the_output():
@@ -313,7 +315,7 @@ def test_big_or_broken_graphs_show_source_with_the_reason():
     x = Value(1.0, label="x")
     for _ in range(800):
         x = x + 1.0
-    g = viz.draw_graph(x)
+    g = viz.draw_graph(x, view="forward")
     assert g.num_nodes == len(topological_order(x)) == 1601
     html = g._repr_html_()
     assert "too many to draw" in html and "collapse=" in html and "digraph" in html
@@ -322,3 +324,17 @@ def test_big_or_broken_graphs_show_source_with_the_reason():
         broken = viz.Graph("digraph { a -> }")
         assert broken._repr_svg_() is None
         assert "failed to render" in broken._repr_html_() and "<pre>" in broken._repr_html_()
+
+
+def test_drawing_grads_that_backward_never_filled_warns():
+    guards = pytest.importorskip("autograd.guards")
+    x = Value(2.0, label="x")
+    y = (x * x).tanh()
+    with pytest.warns(guards.TeachingWarning, match="backward"):
+        viz.draw_graph(y, view="backward")
+    y.backward()
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        viz.draw_graph(y)
+        viz.draw_graph(Value(1.0) * 2.0, view="forward")  # no grads drawn: nothing to warn about

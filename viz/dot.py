@@ -33,10 +33,13 @@ def quote(text) -> str:
     return f'"{s}"'
 
 
-def record(fields, vertical: bool = False) -> str:
-    """A record label (already quoted) from plain-text ``fields`` (each escaped here)."""
+def record(fields, flip: bool = False) -> str:
+    """A record label (already quoted) from plain-text ``fields`` (each escaped here).
+
+    Fields run across the rank direction (stacked in a left-to-right graph); ``flip`` wraps
+    them in ``{ }``, which turns them, e.g. to stack them in a top-to-bottom graph."""
     body = " | ".join(record_text(f) for f in fields)
-    return quote_raw("{ " + body + " }" if vertical else body)
+    return quote_raw("{ " + body + " }" if flip else body)
 
 
 def quote_raw(text: str) -> str:

@@ -47,8 +47,20 @@ def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
     ``model`` as one box. focus: a Value (or its name): only the paths from it to ``root``.
     """
     scene = Scene(root, model)
+    if view != "forward":
+        _check_backpropagated(root)
     return Graph(dot_source(scene, view=view, collapse=collapse, focus=focus, rankdir=rankdir,
                             title=title, legend=legend))
+
+
+def _check_backpropagated(root) -> None:
+    """The engine's teaching guard: warn when the grads about to be drawn never came from
+    ``root.backward()`` (all zero, or left over from another output)."""
+    try:
+        from autograd.guards import check_backpropagated
+    except ImportError:  # an engine without guards
+        return
+    check_backpropagated(root, "the drawing's gradients")
 
 
 def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rankdir: str = "LR",
@@ -63,7 +75,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
     show_data = view in ("forward", "both")
     show_grad = view in ("backward", "both")
-    vertical = rankdir in ("LR", "RL")  # fields stacked across the flow direction
+    flip = rankdir in ("TB", "BT")  # keep a node's fields stacked whatever the direction
 
     def grad_of(v):
         if grads is None:
@@ -112,7 +124,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                     g = grad_of(out)
                     fields.append(f"grad {'?' if g is None else fmt(g)}")
             use("group")
-            lines.append(f"  {key}" + attrs(label=record(fields, not vertical),
+            lines.append(f"  {key}" + attrs(label=record(fields, flip),
                                              fillcolor=quote(FILL["group"])))
             continue
         role = scene.role(v)
@@ -131,7 +143,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         extra = {}
         if v is active:
             extra = dict(color=quote(ACTIVE), penwidth="3")
-        lines.append(f"  {scene.nid(v)}" + attrs(label=record(fields, not vertical),
+        lines.append(f"  {scene.nid(v)}" + attrs(label=record(fields, flip),
                                                  fillcolor=quote(FILL[role]), **extra))
 
     merged: dict = {}  # (src, dst) -> [uses, contribution sum] for edges into or out of a box
