@@ -92,6 +92,29 @@ SCALAR = ScalarMath()
 ARRAY = ArrayMath()
 
 
+class ZeroGrads(tuple):
+    """Local grads that are all 0 (a dead ReLU neuron, a step): ``backward()`` skips the node.
+
+    A plain tuple of zeros otherwise; ``zeros(n)`` gives a shared one of length n.
+    """
+
+    __slots__ = ()
+
+    def backprop(self, parents, g) -> None:
+        """A batched node with all-zero local grads passes nothing on."""
+
+
+_ZERO_GRADS: dict[int, ZeroGrads] = {}
+
+
+def zeros(n: int) -> ZeroGrads:
+    """``(0.0,) * n`` as ``ZeroGrads``, one shared object per length."""
+    z = _ZERO_GRADS.get(n)
+    if z is None:
+        z = _ZERO_GRADS[n] = ZeroGrads((0.0,) * n)
+    return z
+
+
 @dataclass(frozen=True)
 class Op:
     """One table entry: ``rule(xp, *operands) -> (value, (d value / d operand, ...))``."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from . import grad_mode, guards, ops
 from .graph import backward_order, gc_paused, topological_order, zero_grad
-from .ops import ARRAY, SCALAR, DomainError
+from .ops import ARRAY, SCALAR, DomainError, ZeroGrads
 
 _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
 
@@ -83,7 +83,10 @@ class Value:
                     a.grad += da * g
                     b.grad += db * g
                 else:
-                    for parent, local in zip(parents, node.local_grads):
+                    local_grads = node.local_grads
+                    if local_grads.__class__ is ZeroGrads and g - g == 0.0:
+                        continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
+                    for parent, local in zip(parents, local_grads):
                         parent.grad += local * g
 
     def zero_grad(self) -> None:
