@@ -113,6 +113,7 @@ def run_demo(args) -> int:
           flush=True)
 
     # --- pictures ----------------------------------------------------------------------------
+    print(f"drawing the pictures into {out}/ ...", flush=True)
     pictures = Pictures(out, viz)
     pictures.figure(viz.plot_history(history, title=f"{opts.dataset}: MLP {arch}"), "loss.png")
     pictures.figure(viz.plot_decision_boundary(model, X, y, title=f"{opts.dataset}: what the MLP learned"),
