@@ -111,6 +111,8 @@ def test_frame_graphs_highlight_the_active_node_and_fill_in():
         src = fr.graph.source
         active = [line for line in src.splitlines() if ACTIVE in line and "->" not in line and "legend" not in line]
         assert len(active) == 1 and f"n{topological_order(L).index(fr.node)} [" in active[0]
+        receiving = [line for line in src.splitlines() if "penwidth=2.5" in line and "->" not in line]
+        assert len(receiving) == len(set(fr.node.parents)) if fr.index else not receiving
         pending.append(src.count("grad ?"))
     assert pending == sorted(pending, reverse=True) and pending[-1] == 0
 

@@ -143,6 +143,8 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         extra = {}
         if v is active:
             extra = dict(color=quote(ACTIVE), penwidth="3")
+        elif active is not None and any(p is v for p in active.parents):
+            extra = dict(color=quote(GRAD_COLOUR), penwidth="2.5")  # receiving grad this step
         lines.append(f"  {scene.nid(v)}" + attrs(label=record(fields, flip),
                                                  fillcolor=quote(FILL[role]), **extra))
 
@@ -194,6 +196,7 @@ def _legend(roles, show_grad: bool, view: str, replay: bool) -> list:
              for r in sorted(roles, key=list(FILL).index)]
     if replay:
         cells.append(f'<TD BORDER="3" COLOR="{ACTIVE}" STYLE="rounded">active node</TD>')
+        cells.append(f'<TD BORDER="2" COLOR="{GRAD_COLOUR}" STYLE="rounded">gets grad now</TD>')
     rows = ['<TR><TD BORDER="0"><B>legend</B></TD>' + "".join(cells) + "</TR>"]
     if show_grad:
         span = len(cells) + 1
