@@ -73,6 +73,8 @@ def output_file(path: str, suffixes: tuple) -> Path:
 def writable_dir(path) -> Path:
     """``path`` as an existing, writable folder (created if missing), or a UsageError."""
     p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise UsageError(f"{str(p)!r} is a file, not a folder; give a folder name (it is created if missing)")
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as e:

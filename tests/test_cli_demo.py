@@ -131,3 +131,5 @@ def test_unwritable_out_folder_exits_2(tmp_path):
     blocker.write_text("")
     r = run("demo", *FAST, "--out", str(blocker / "out"))
     assert r.returncode == 2 and "cannot create the folder" in r.stderr
+    r = run("demo", *FAST, "--out", str(blocker))
+    assert r.returncode == 2 and "is a file, not a folder" in r.stderr
