@@ -143,7 +143,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         extra = {}
         if v is active:
             extra = dict(color=quote(ACTIVE), penwidth="3")
-        elif active is not None and any(p is v for p in active.parents):
+        elif active is not None and sent(active) and any(p is v for p in active.parents):
             extra = dict(color=quote(GRAD_COLOUR), penwidth="2.5")  # receiving grad this step
         lines.append(f"  {scene.nid(v)}" + attrs(label=record(fields, flip),
                                                  fillcolor=quote(FILL[role]), **extra))
