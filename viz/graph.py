@@ -171,7 +171,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                 label.append((f"∂ = {fmt(local)}", None))
                 if contrib is not None:
                     label.append((f"grad += {fmt(contrib)}", GRAD_COLOUR))
-            hot = v is active
+            hot = v is active and sent(v)
             lines.append(f"  {src} -> {dst}" + attrs(
                 label=html_label(label) if label else None,
                 color=quote(ACTIVE) if hot else None,
