@@ -10,8 +10,12 @@ CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2
 
 
 def predict(model, X) -> np.ndarray:
-    """Model outputs for the rows of ``X``: ``model.predict(X)``, or ``model(row)`` per row."""
+    """Model outputs for the rows of ``X``: one batched forward pass when the model takes
+    batched Values, else ``model.predict(X)``, else ``model(row)`` per row."""
     X = np.asarray(X, dtype=float)
+    out = _predict_batched(model, X)
+    if out is not None:
+        return out
     if hasattr(model, "predict"):
         out = model.predict(X)
     elif callable(model):
@@ -23,6 +27,27 @@ def predict(model, X) -> np.ndarray:
     else:
         raise TypeError(f"expected a model (with .predict or callable), got {type(model).__name__}")
     return np.asarray(out, dtype=float)
+
+
+def _predict_batched(model, X):
+    """All rows at once (each input a ``Value.batch`` column) in eval mode, or None if the
+    model can't take batches. The grid of a decision boundary is thousands of rows."""
+    from autograd import Value, no_grad
+    if not (hasattr(Value, "batch") and hasattr(model, "eval") and hasattr(model, "training")
+            and X.ndim == 2 and len(X) > 1):
+        return None
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            out = model([Value.batch(col) for col in X.T])
+        cols = out if isinstance(out, (list, tuple)) else [out]
+        data = [np.broadcast_to(np.asarray(c.data, dtype=float), (len(X),)) for c in cols]
+    except (TypeError, ValueError, AttributeError):
+        return None
+    finally:
+        model.train(was_training)
+    return data[0].copy() if len(data) == 1 else np.column_stack(data)
 
 
 def _data(X, y):
@@ -50,7 +75,7 @@ def _scatter(ax, X, y):
                    zorder=3)
 
 
-def plot_decision_boundary(model, X, y, resolution: int = 80, threshold=None, title: str | None = None, ax=None):
+def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, title: str | None = None, ax=None):
     """Regions a 2-D classifier assigns to each class, its boundary, and the data.
 
     One output: the score is shaded and the boundary is where it crosses ``threshold``
