@@ -1,11 +1,10 @@
 """Turning command-line text into checked values: numbers, ``name=value`` pairs, output paths."""
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
-from .expr import ExpressionError, check_name
+from .expr import ExpressionError, check_name, check_number
 
 
 class UsageError(Exception):
@@ -15,12 +14,9 @@ class UsageError(Exception):
 def number(text: str, what: str) -> float:
     """``text`` as a finite float, or a UsageError naming the option ``what``."""
     try:
-        x = float(text)
-    except ValueError:
-        raise UsageError(f"{what}: {text!r} is not a number (examples: 2, -3.5, 1e-3)") from None
-    if not math.isfinite(x):
-        raise UsageError(f"{what}: {text!r} is not allowed; give a finite number")
-    return x
+        return check_number(text, what)
+    except ExpressionError as e:
+        raise UsageError(str(e)) from None
 
 
 def positive(text: str, what: str) -> float:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 import re
 from dataclasses import dataclass
 
@@ -38,8 +39,9 @@ FUNCTIONS = {
     "abs": (Value.__abs__, 0),
 }
 CONSTANTS = {"pi": math.pi, "e": math.e}
-OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-UNARY = {ast.USub: "-", ast.UAdd: "+"}
+OPERATORS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+             ast.Div: operator.truediv, ast.Pow: operator.pow}
+UNARY = {ast.USub: operator.neg, ast.UAdd: lambda x: x}
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 _ALLOWED = (
@@ -98,14 +100,14 @@ def check_name(name: str) -> str:
 
 
 def check_number(x, what: str) -> float:
-    """``x`` as a finite float, or an ExpressionError naming ``what``."""
+    """``x`` (a number or its text) as a finite float, or an ExpressionError naming ``what``."""
     try:
-        x = float(x)
+        value = float(x)
     except (TypeError, ValueError, OverflowError):
-        raise ExpressionError(f"{what}: {x!r:.40} is not a (finite) number, e.g. 2, -3.5 or 1e-3") from None
-    if not math.isfinite(x):
-        raise ExpressionError(f"{what}: {x!r} is not allowed; use a finite number")
-    return x
+        raise ExpressionError(f"{what}: {x!r:.40} is not a number (examples: 2, -3.5, 1e-3)") from None
+    if not math.isfinite(value):
+        raise ExpressionError(f"{what}: {x!r:.40} is not allowed; give a finite number")
+    return value
 
 
 @dataclass(frozen=True)
@@ -124,12 +126,14 @@ class Expression:
         return tuple(n for n in self.names if n not in CONSTANTS)
 
     def __call__(self, **values) -> Value:
-        """Build the graph with ``values`` (numbers or Values) bound to the names."""
+        """Build the graph with ``values`` bound to the names (a number becomes a leaf labelled
+        with its name; a Value is used as it is)."""
         missing = [n for n in self.variables if n not in values]
         if missing:
             raise ExpressionError(
                 f"no value given for {', '.join(missing)}: pass each variable as name=value "
                 f"(the expression uses {', '.join(self.variables)})")
+        values = {n: leaf(n, values[n]) for n in self.variables}
         out = self._eval(self.tree, values)
         return out if isinstance(out, Value) else Value(out)  # "1.5" or "-2": a lone constant
 
@@ -139,30 +143,17 @@ class Expression:
         if isinstance(node, ast.Name):
             return CONSTANTS[node.id] if node.id in CONSTANTS else values[node.id]
         if isinstance(node, ast.UnaryOp):
-            x = self._eval(node.operand, values)
-            return -x if isinstance(node.op, ast.USub) else x
+            return UNARY[type(node.op)](self._eval(node.operand, values))
         if isinstance(node, ast.BinOp):
             a = self._eval(node.left, values)
             b = self._eval(node.right, values)
             if not isinstance(a, Value) and not isinstance(b, Value):
                 a = Value(a)  # 2 * 3 still makes a node (and a graph): numbers never fold
-            return _apply_binary(node.op, a, b)
+            return OPERATORS[type(node.op)](a, b)
         fn, _ = FUNCTIONS[node.func.id]
         x = self._eval(node.args[0], values)
         extra = [self._eval(a, values) for a in node.args[1:]]
         return fn(x if isinstance(x, Value) else Value(x), *extra)
-
-
-def _apply_binary(op, a, b):
-    if isinstance(op, ast.Add):
-        return a + b
-    if isinstance(op, ast.Sub):
-        return a - b
-    if isinstance(op, ast.Mult):
-        return a * b
-    if isinstance(op, ast.Div):
-        return a / b
-    return a ** b
 
 
 def parse(text: str) -> Expression:

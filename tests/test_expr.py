@@ -51,6 +51,17 @@ def test_every_function_in_the_table_is_a_value_method_and_parses():
         assert root.parents == (leaves["x"],)
 
 
+def test_an_expression_is_reusable_and_numbers_become_labelled_leaves():
+    expr = parse("x * x + y")
+    assert expr.variables == ("x", "y")
+    for x in (3.0, -1.5):
+        root = expr(x=x, y=1)
+        root.backward()
+        a, y = root.parents
+        assert root.data == x * x + 1 and y.label == "y" and y.grad == 1.0
+        assert a.parents[0] is a.parents[1] and a.parents[0].label == "x" and a.parents[0].grad == 2 * x
+
+
 def test_numbers_never_fold_so_constants_still_draw_as_a_graph():
     root, leaves = evaluate("2 * 3", {})
     assert root.data == 6.0 and root.op == "*" and leaves == {}
