@@ -192,3 +192,45 @@ def test_random_expressions_match_python_and_finite_differences(expr_fn, x, y):
     numeric = numerical_grad(lambda *vs: parse(text)(**dict(zip(names, vs))), [values[n] for n in names])
     for name, num in zip(names, numeric):
         assert leaves[name].grad == pytest.approx(num, rel=1e-4, abs=1e-5)
+
+
+# --- against PyTorch (float64): an independent interpreter of the same parsed text ------
+
+def _torch_eval(node, env, torch):
+    """The parsed tree evaluated with torch (a second implementation, written for the test)."""
+    import ast
+    import operator
+
+    F = torch.nn.functional
+    fns = {"exp": torch.exp, "log": torch.log, "sqrt": torch.sqrt, "sin": torch.sin, "cos": torch.cos,
+           "tanh": torch.tanh, "sigmoid": torch.sigmoid, "relu": torch.relu, "abs": torch.abs,
+           "softplus": F.softplus, "step": lambda t: (t > 0).to(t.dtype) + 0 * t,
+           "leaky_relu": lambda t, a=0.01: F.leaky_relu(t, a)}
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.Pow: operator.pow}
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return env.get(node.id, CONSTANTS.get(node.id))
+    if isinstance(node, ast.UnaryOp):
+        x = _torch_eval(node.operand, env, torch)
+        return -x if isinstance(node.op, ast.USub) else x
+    if isinstance(node, ast.BinOp):
+        return ops[type(node.op)](_torch_eval(node.left, env, torch), _torch_eval(node.right, env, torch))
+    args = [_torch_eval(a, env, torch) for a in node.args]
+    x = args[0] if isinstance(args[0], torch.Tensor) else torch.tensor(args[0], dtype=torch.float64)
+    return fns[node.func.id](x, *args[1:])
+
+
+@pytest.mark.parametrize("text, fn, point", CASES, ids=[c[0] for c in CASES])
+def test_values_and_gradients_match_pytorch(text, fn, point):
+    torch = pytest.importorskip("torch")
+    expr = parse(text)
+    env = {n: torch.tensor(v, dtype=torch.float64, requires_grad=True) for n, v in point.items()}
+    out = _torch_eval(expr.tree, env, torch)
+    out.backward()
+    root, leaves = evaluate(text, point)
+    root.backward()
+    assert root.data == pytest.approx(out.item(), rel=1e-12)
+    for name, t in env.items():
+        assert leaves[name].grad == pytest.approx(t.grad.item(), rel=1e-10, abs=1e-12), name
