@@ -108,6 +108,52 @@ def test_russian_terms_beside_english(path):
     assert len(pairs) >= 3, f"{path.name}: fewer than 3 'English (русский)' term pairs: {pairs}"
 
 
+# CURRICULUM.md row -> (notebook, names its code must use): each concept is run, seen and checked
+COVERAGE = {
+    1: ("01", ["numerical_grad", "gradcheck", ".sin()", "draw_graph"]),
+    2: ("01", ["topological_order", ".backward()", "backward_steps", "explain_grad", "zero_grad"]),
+    3: ("02", ["nn.Neuron", "draw_network", 'bias="node"']),
+    4: ("02", ["plot_activations", "activations.derivative", '"identity"', '"step"', '"leaky_relu"']),
+    5: ("03", ["nn.Perceptron", "plot_perceptron", "make_xor"]),
+    6: ("03", ["logistic_loss", "plot_decision_boundary"]),
+    7: ("03", ["DataLoader", "batch_size=1", "nn.optim.SGD"]),
+    8: ("04", ["nn.MLP", "draw_network"]),
+    9: ("04", ["backprop_by_hand", "delta_previous"]),
+    10: ("04", ["plot_regression", '"sigmoid"']),
+    11: ("05", ["mse_loss", "mae_loss", "rmse_loss", "binary_cross_entropy", "nn.softmax", "nn.cross_entropy"]),
+    12: ("06", ["StepLR", "ExponentialLR", "LinearLR", "momentum=", "nn.optim.Adam"]),
+    13: ("06", ['"xavier"', '"he"', "init=scheme", "nn.Residual", "plot_grad_norms"]),
+    14: ("06", ["train_val_test_split", "early_stopping=", "plot_history", "best_epoch"]),
+    15: ("06", ["l2_penalty", "weight_decay=", "nn.Dropout", ".eval()"]),
+    16: ("05", ["nn.accuracy", "parameters()"]),
+}
+
+
+@pytest.mark.parametrize("row", sorted(COVERAGE))
+def test_every_curriculum_row_is_taught(row):
+    number, names = COVERAGE[row]
+    (path,) = [p for p in NOTEBOOKS if p.name.startswith(number)]
+    code = "\n".join(source(c) for c in code_cells(load(path)))
+    missing = [n for n in names if n not in code]
+    assert not missing, f"CURRICULUM row {row}: {path.name} no longer uses {missing}"
+
+
+SEEDED = {"Neuron", "Layer", "MLP", "Dropout", "default_rng"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_random_things_have_fixed_seeds(path):
+    for i, cell in enumerate(code_cells(load(path))):
+        for node in ast.walk(ast.parse(python_of(cell))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                name = node.func.attr
+                if name in SEEDED:
+                    seeded = node.args if name == "default_rng" else any(k.arg == "seed" for k in node.keywords)
+                    assert seeded, f"{path.name} cell {i}: {name}(...) without a seed"
+                assert not (isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "random"
+                            and name not in ("default_rng",)), f"{path.name} cell {i}: np.random.{name} (use a seeded Generator)"
+
+
 def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:notebooks -->")[1].split("<!-- /section:notebooks -->")[0]
