@@ -93,6 +93,9 @@ def _add_expression(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("expression", metavar="EXPR", help=EXPR_HELP)
     parser.add_argument("values", nargs="*", metavar="name=value",
                         help="a value for each variable of EXPR, e.g. x=2 w=-3 b=6.88")
+    parser.add_argument("--explain", action="store_true",
+                        help="also write out each gradient by the chain rule: the sum over the paths "
+                             "to the output of the products of local derivatives")
 
 
 def main(argv=None) -> int:

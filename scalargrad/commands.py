@@ -27,8 +27,17 @@ def build(expression: str, pairs: list[str]) -> tuple[Expression, Value, dict]:
         raise UsageError(f"{', '.join(unused)} given but not used in {expr.text!r} "
                          f"(it uses: {', '.join(expr.variables) or 'no variables'})")
     root, leaves = evaluate(expr.text, values)
+    if not root.label:
+        root.label = "f"  # the picture and the chain-rule text then say f, df/dx
     root.backward()
     return expr, root, leaves
+
+
+def explain(root: Value, leaves: dict) -> str:
+    """Each variable's gradient written out by the chain rule (a sum over paths)."""
+    import viz
+
+    return "\n".join(viz.explain_grad(leaf, root).text for leaf in leaves.values())
 
 
 def summary(expr: Expression, root: Value, leaves: dict) -> str:
@@ -64,6 +73,8 @@ def graph(args) -> int:
         print(f"scalargrad graph: error: {e}", file=sys.stderr)
         return 1
     print(summary(expr, root, leaves))
+    if args.explain:
+        print(explain(root, leaves))
     print(f"wrote {path}")
     return 0
 
@@ -93,6 +104,8 @@ def gradcheck_command(args) -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    if args.explain:
+        print(explain(root, leaves))
     try:
         gradcheck(f, [Value(leaf.data, label=n) for n, leaf in leaves.items()], eps=eps, atol=atol, rtol=rtol)
     except GradcheckError as e:

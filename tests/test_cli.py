@@ -113,3 +113,10 @@ def test_dangerous_expressions_are_refused_with_exit_2(text, tmp_path):
     assert r.returncode == 2, r.stdout
     assert "error:" in r.stderr and "Traceback" not in r.stderr
     assert list(tmp_path.iterdir()) == []  # nothing ran: no file was created
+
+
+def test_explain_writes_the_gradient_as_a_sum_over_paths():
+    r = run("gradcheck", "x*x + sin(x)", "x=2", "--explain")
+    assert r.returncode == 0, r.stderr
+    assert "3 paths from x to f" in r.stdout  # x*x uses x twice, sin(x) once
+    assert f"∂f/∂x = {math.cos(2):.4} + 2.0 + 2.0 = {2 * 2 + math.cos(2):.4}" in r.stdout
