@@ -78,7 +78,7 @@ def test_unwritable_output_path_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     r = run("graph", *EXPR, "-o", str(blocker / "g.svg"))
     assert r.returncode == 2
-    assert "cannot create the folder" in r.stderr and "Traceback" not in r.stderr
+    assert "is a file, not a folder" in r.stderr and "Traceback" not in r.stderr
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root can write anywhere")
