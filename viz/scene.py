@@ -13,7 +13,9 @@ import numpy as np
 from autograd import OPS, topological_order
 from autograd.ops import SCALAR
 
-ROLES = ("input", "parameter", "constant", "intermediate", "output")
+from .fmt import fmt
+
+ACTIVATION_OPS = ("sigmoid", "tanh", "relu", "leaky_relu", "step", "softplus")  # tried on fused neurons
 
 
 def share(parent, local, g):
@@ -98,12 +100,9 @@ def _infer_activation(node, n: int) -> str:
     except TypeError:
         return "act"
     candidates = {"identity": (z, 1.0)}
-    for name, op in OPS.items():
-        if op.arity == 1 and name not in ("neg", "abs", "exp", "log", "sqrt", "sin", "cos"):
-            try:
-                y, (dy,) = op.rule(SCALAR, z)
-            except (ValueError, ArithmeticError):
-                continue
+    for name in ACTIVATION_OPS:
+        if name in OPS:
+            y, (dy,) = OPS[name].rule(SCALAR, z)  # defined for every real z
             candidates[name] = (y, dy)
     hits = [name for name, (y, dy) in candidates.items()
             if math.isclose(y, node.data, rel_tol=1e-9, abs_tol=1e-12)
@@ -137,7 +136,6 @@ class Scene:
 
     def operand(self, v) -> str:
         """How ``v`` appears in a formula: the number for a constant, else 'name.data'."""
-        from .fmt import fmt
         return fmt(v.data) if self.is_constant(v) else f"{self.name(v)}.data"
 
     def role(self, v) -> str:
