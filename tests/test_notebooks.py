@@ -160,3 +160,20 @@ def test_readme_lists_every_notebook():
     for path in NOTEBOOKS:
         assert path.name in section, f"README's notebooks section does not list {path.name}"
     assert "jupyter lab notebooks/" in section
+
+
+def test_graph_cells_fall_back_to_dot_text_without_a_renderer(monkeypatch):
+    """Notebook 01 (the graph-heavy one) runs with rendering switched off and shows DOT text."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    monkeypatch.setenv("SCALARGRAD_GRAPHVIZ", "none")  # the kernel inherits this environment
+    (path,) = [p for p in NOTEBOOKS if p.name.startswith("01")]
+    nb = nbformat.read(path, as_version=4)
+    nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    shown = [o for c in nb.cells if c.cell_type == "code" and "draw_graph" in c.source
+             for o in c.outputs if o.output_type == "execute_result"]
+    assert shown, "no graph was displayed"
+    for o in shown:
+        assert "image/svg+xml" not in o["data"]
+        assert "digraph" in o["data"].get("text/html", ""), "the DOT source is shown instead"
