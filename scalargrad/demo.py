@@ -7,8 +7,11 @@ step-through of that backward pass (GIF + one SVG per step) and ``index.html`` s
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
+import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,11 +83,53 @@ def run_demo(args) -> int:
     import nn
     import viz
 
-    # --- data, model, training -------------------------------------------------------------
+    run = train(nn, opts)
+    if run is None:
+        return 1
+    print(f"drawing the pictures into {out}/ ...", flush=True)
+    pictures = Pictures(out, viz)
+    sections = draw(nn, viz, run, pictures)
+    if pictures.notes:
+        sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
+    index = write_index(out, "scalargrad demo", run.facts(), sections)
+    print(f"wrote {len(pictures.written) + 1} files to {out}/ in {time.perf_counter() - start:.1f} s; "
+          f"open {index} in a browser")
+    for note in sorted(set(pictures.notes)):
+        print(f"note: {note}")
+    return 0
+
+
+@dataclass
+class Run:
+    """A trained model with its data and numbers, for the pictures and the page."""
+
+    opts: Options
+    model: object
+    X: object
+    y: object
+    train: tuple
+    val: tuple
+    history: object
+    arch: str
+    train_acc: float
+    val_acc: float
+
+    def facts(self) -> list:
+        o, h = self.opts, self.history
+        return [("dataset", f"{o.dataset}: {len(self.train[0])} train / {len(self.val[0])} validation points"),
+                ("model", f"MLP {self.arch}, relu; {len(self.model.parameters())} parameters"),
+                ("training", f"{o.optimizer}, lr {o.lr:g}, batch {BATCH_SIZE}, seed {o.seed}; "
+                             f"{len(h.train_loss)} epochs, best {h.best_epoch}"),
+                ("train accuracy", f"{100 * self.train_acc:.1f}%"),
+                ("validation accuracy", f"{100 * self.val_acc:.1f}%")]
+
+
+def train(nn, opts: Options) -> Run | None:
+    """Make the data, train the MLP with a progress bar, print the accuracies (None: diverged)."""
+    start = time.perf_counter()
     maker, kwargs = DATASETS[opts.dataset]
     X, y = getattr(nn.data, maker)(n=opts.samples, seed=opts.seed, **kwargs)
     split = nn.data.train_val_test_split(X, y, val=VAL_FRACTION, test=0.0, seed=opts.seed)
-    (Xtr, ytr), (Xva, yva) = split.train, split.val
     classes = int(y.max()) + 1
     binary = classes == 2
     sizes = [*opts.hidden, 1 if binary else classes]
@@ -98,49 +143,55 @@ def run_demo(args) -> int:
     Optimizer = nn.optim.Adam if opts.optimizer == "adam" else nn.optim.SGD
     optimizer = Optimizer(model.parameters(), lr=opts.lr)
     arch = "-".join(map(str, [2, *sizes]))
-    print(f"scalargrad demo: {opts.dataset}, {len(X)} points ({len(Xtr)} train / {len(Xva)} validation), "
-          f"MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, up to {opts.epochs} epochs, batch {BATCH_SIZE}",
-          flush=True)
-    history = nn.fit(model, loss_fn, optimizer, (Xtr, ytr), val=(Xva, yva), epochs=opts.epochs,
-                     batch_size=BATCH_SIZE, metric=accuracy, early_stopping=PATIENCE,
-                     progress=opts.progress, seed=opts.seed)
-    train_acc = _accuracy(model, Xtr, ytr, threshold)
-    val_acc = _accuracy(model, Xva, yva, threshold)
-    trained = time.perf_counter() - start
+    print(f"scalargrad demo: {opts.dataset}, {len(X)} points ({len(split.train[0])} train / "
+          f"{len(split.val[0])} validation), MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, "
+          f"up to {opts.epochs} epochs, batch {BATCH_SIZE}", flush=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a diverging loss is reported below
+        history = nn.fit(model, loss_fn, optimizer, split.train, val=split.val, epochs=opts.epochs,
+                         batch_size=BATCH_SIZE, metric=accuracy, early_stopping=PATIENCE,
+                         progress=opts.progress, seed=opts.seed)
+    losses = history.train_loss + history.val_loss
+    if history.best_epoch is None or not all(map(math.isfinite, losses)):
+        print(f"scalargrad demo: training diverged: the loss became {losses[-1]} in epoch "
+              f"{len(history.train_loss)} with {opts.optimizer} lr {opts.lr:g}; try a smaller --lr "
+              f"(the default for {opts.optimizer} is {OPTIMIZERS[opts.optimizer]:g})", file=sys.stderr)
+        return None
+    run = Run(opts, model, X, y, split.train, split.val, history, arch,
+              _accuracy(nn, model, *split.train, threshold), _accuracy(nn, model, *split.val, threshold))
     stopped = f", stopped early at epoch {history.stopped_epoch}" if history.stopped_epoch else ""
-    print(f"train accuracy: {100 * train_acc:.1f}%   validation accuracy: {100 * val_acc:.1f}%   "
-          f"(weights of epoch {history.best_epoch}, the lowest validation loss{stopped}; {trained:.1f} s)",
-          flush=True)
+    print(f"train accuracy: {100 * run.train_acc:.1f}%   validation accuracy: {100 * run.val_acc:.1f}%   "
+          f"(weights of epoch {history.best_epoch}, the lowest validation loss{stopped}; "
+          f"{time.perf_counter() - start:.1f} s)", flush=True)
+    return run
 
-    # --- pictures ----------------------------------------------------------------------------
-    print(f"drawing the pictures into {out}/ ...", flush=True)
-    pictures = Pictures(out, viz)
-    pictures.figure(viz.plot_history(history, title=f"{opts.dataset}: MLP {arch}"), "loss.png")
-    pictures.figure(viz.plot_decision_boundary(model, X, y, title=f"{opts.dataset}: what the MLP learned"),
+
+def draw(nn, viz, run: Run, pictures: Pictures) -> list:
+    """Write every picture of ``run``; return the sections of index.html that show them."""
+    o, arch = run.opts, run.arch
+    pictures.figure(viz.plot_history(run.history, title=f"{o.dataset}: MLP {arch}"), "loss.png")
+    pictures.figure(viz.plot_decision_boundary(run.model, run.X, run.y, title=f"{o.dataset}: what the MLP learned"),
                     "decision_boundary.png")
-    network = pictures.graph(viz.draw_network(model, title=f"MLP {arch}"), "network")
-    neuron, example, root = one_neuron(nn, model, Xtr)
+    network = pictures.graph(viz.draw_network(run.model, title=f"MLP {arch}"), "network")
+    neuron, example, root = one_neuron(nn, run.model, run.train[0])
     forward = pictures.graph(viz.draw_graph(root, view="forward", model=neuron), "neuron_forward")
     backward = pictures.graph(viz.draw_graph(root, view="backward", model=neuron), "neuron_backward")
     replay = viz.backward_steps(root, model=neuron)
     gif, frames = pictures.steps(replay, "backward_steps")
-
-    # --- index.html ---------------------------------------------------------------------------
     x_text = ", ".join(f"{v:.3g}" for v in example)
-    neuron_name = "layers.0.neurons.0"
-    sections = [
+    return [
         Section("Training", "Loss and accuracy per epoch on the training and the validation data; "
                 "the dashed line marks the epoch with the lowest validation loss, whose weights are kept "
                 f"(training stops after {PATIENCE} epochs without a better one: early stopping).",
                 pictures=[("loss.png", "loss and accuracy per epoch: train vs validation")]),
         Section("Decision boundary", "The class the trained network assigns to each point of the plane, "
                 "with the data on top.",
-                pictures=[("decision_boundary.png", f"decision boundary on {opts.dataset}; "
-                           f"validation accuracy {100 * val_acc:.1f}%")]),
+                pictures=[("decision_boundary.png", f"decision boundary on {o.dataset}; "
+                           f"validation accuracy {100 * run.val_acc:.1f}%")]),
         Section("The network", "Every neuron and synapse; the colour of an edge is the sign of its weight, "
                 "its width the size.", **network("network diagram of the trained MLP " + arch)),
         Section("One example through one neuron: forward",
-                f"The first hidden neuron <code>{neuron_name}</code> on the training example "
+                "The first hidden neuron <code>layers.0.neurons.0</code> on the training example "
                 f"x = ({x_text}), drawn as micrograd's graph: one node per * and +, then the activation. "
                 "Each box shows the value computed in the forward pass.",
                 **forward(f"forward pass: a = relu(w·x + b) at x = ({x_text})")),
@@ -149,29 +200,15 @@ def run_demo(args) -> int:
                 "derivative and what it adds to the grad (the chain rule).",
                 **backward("backward pass: grads and local derivatives")),
         Section("Backpropagation step by step",
-                f"The backward pass replayed one node at a time, in reverse topological order "
+                "The backward pass replayed one node at a time, in reverse topological order "
                 f"({len(replay.frames)} steps).", **gif("animation of the backward pass")),
         Section("The steps as pictures", "", grid=True,
                 **frames([f"step {i + 1}: {f.text}" for i, f in enumerate(replay.frames)])),
     ]
-    facts = [("dataset", f"{opts.dataset}: {len(Xtr)} train / {len(Xva)} validation points"),
-             ("model", f"MLP {arch}, relu; {sum(1 for _ in model.parameters())} parameters"),
-             ("training", f"{opts.optimizer}, lr {opts.lr:g}, batch {BATCH_SIZE}, seed {opts.seed}; "
-                          f"{len(history.train_loss)} epochs, best {history.best_epoch}"),
-             ("train accuracy", f"{100 * train_acc:.1f}%"), ("validation accuracy", f"{100 * val_acc:.1f}%")]
-    if pictures.notes:
-        sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
-    index = write_index(out, "scalargrad demo", facts, sections)
-    print(f"wrote {len(pictures.written) + 1} files to {out}/ in {time.perf_counter() - start:.1f} s; "
-          f"open {index} in a browser")
-    for note in sorted(set(pictures.notes)):
-        print(f"note: {note}")
-    return 0
 
 
-def _accuracy(model, X, y, threshold) -> float:
+def _accuracy(nn, model, X, y, threshold) -> float:
     """Accuracy of the trained model on (X, y), in eval mode without building a graph."""
-    import nn
     from autograd import no_grad
 
     model.eval()

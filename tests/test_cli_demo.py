@@ -133,3 +133,9 @@ def test_unwritable_out_folder_exits_2(tmp_path):
     assert r.returncode == 2 and "cannot create the folder" in r.stderr
     r = run("demo", *FAST, "--out", str(blocker))
     assert r.returncode == 2 and "is a file, not a folder" in r.stderr
+
+
+def test_a_diverging_run_says_so_and_exits_1(tmp_path):
+    r = run("demo", *FAST, "--lr", "1e300", "--out", str(tmp_path))
+    assert r.returncode == 1
+    assert "training diverged" in r.stderr and "smaller --lr" in r.stderr and "Traceback" not in r.stderr
