@@ -105,7 +105,7 @@ def main(argv=None) -> int:
             from .demo import run_demo
             return run_demo(args)
         from . import commands
-        return commands.graph(args) if args.command == "graph" else commands.gradcheck_command(args)
+        return commands.graph_command(args) if args.command == "graph" else commands.gradcheck_command(args)
     except (UsageError, ExpressionError, DomainError) as e:
         print(f"scalargrad {args.command}: error: {e}", file=sys.stderr)
         return 2

@@ -48,7 +48,7 @@ def summary(expr: Expression, root: Value, leaves: dict) -> str:
     return "\n".join(lines)
 
 
-def graph(args) -> int:
+def graph_command(args) -> int:
     """Draw the graph of the expression to a file (or the DOT text to stdout with ``-o -``)."""
     to_stdout = args.output == "-"
     path = None if to_stdout else cli_args.output_file(args.output, GRAPH_FORMATS)
@@ -97,7 +97,7 @@ def gradcheck_command(args) -> int:
     except DomainError as e:
         raise UsageError(f"the numeric gradient evaluates f at each variable ± eps ({eps:g}), "
                          f"which leaves the domain here: {e}") from None
-    print(summary(expr, root, {}).splitlines()[0])
+    print(summary(expr, root, leaves).splitlines()[0])
     rows = [("variable", "value", "analytic (backward)", "numeric (central diff.)", "|difference|")]
     rows += [(n, f"{leaf.data:g}", f"{leaf.grad:.10g}", f"{num:.10g}", f"{abs(leaf.grad - num):.2g}")
              for (n, leaf), num in zip(leaves.items(), numeric)]
