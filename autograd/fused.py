@@ -12,23 +12,22 @@ The activation's value and derivative come from its rule in ``ops.py`` (identity
 there is none), so the math of each activation still lives in one place. Like the rules
 of ``ops.py``, ``neuron_rule`` only computes through ``xp``: the x_i may be floats or
 numpy arrays (one entry per sample of a batch) while w and b are floats.
+
+Batched mode (``batched_layer``): a layer's neurons on batched inputs are computed
+together, Z = W·X + b in one matrix product, and each neuron's node keeps its local
+grads as factors (``BatchedNeuronGrads``) that backward uses as matrices. ``square_sum``
+makes Σ p² (an L2 penalty) one node too.
 """
 from __future__ import annotations
 
 from operator import mul
 
-from . import grad_mode
+import numpy as np
+
+from . import grad_mode, value
 from .ops import ARRAY, OPS, SCALAR, DomainError, Op
+from .ops import zeros as _zeros  # local grads of a neuron whose act'(z) is 0: backward skips it
 from .value import Value, _constant, _node, describe_operands
-
-_ZEROS: dict[int, tuple] = {}  # local grads of a neuron whose act'(z) is 0 (dead relu, step)
-
-
-def _zeros(n: int) -> tuple:
-    z = _ZEROS.get(n)
-    if z is None:
-        z = _ZEROS[n] = (0.0,) * n
-    return z
 
 
 def neuron_rule(xp, w, b, x, activation=None, **params):
@@ -106,3 +105,173 @@ def _fused(xp, parents: tuple, wd: list, bd, xd: list, rule, params) -> Value:
     except DomainError as e:
         raise DomainError(f"{e}; {describe_operands('neuron', parents)}") from None
     return _node(y, "neuron", parents, local)
+
+
+# --- batched mode: each neuron is one matrix-vector product -------------------------------
+
+class InputGroup:
+    """The batched inputs x_0..x_{n-1} that every neuron of a layer sees, stacked once.
+
+    ``X`` (n, N) holds their data, so a neuron's z = w·X + b is one matrix-vector product.
+    In backward, the rows of one (n, N) buffer are the x's grads (numpy views), so each
+    neuron adds its contribution to all n input grads with one numpy operation.
+    """
+
+    __slots__ = ("xs", "X", "rows", "pass_")
+
+    def __init__(self, xs: tuple, X: np.ndarray):
+        self.xs, self.X, self.rows, self.pass_ = xs, X, None, -1
+
+    @classmethod
+    def of(cls, xs: tuple, xd: list):
+        """The group of inputs ``xs`` (data ``xd``); None unless they are batches of one
+        size and no Value appears twice."""
+        shape = getattr(xd[0], "shape", None)
+        for d in xd:
+            if d.__class__ is not np.ndarray or d.shape != shape:
+                return None
+        if len(set(map(id, xs))) != len(xs):
+            return None
+        return cls(xs, np.stack(xd))
+
+    def grad_rows(self):
+        """This backward pass's (n, N) buffer whose rows are the x's grads; None when another
+        group already holds one of these grads as its row (then rows are added one by one)."""
+        if self.pass_ == value.backward_pass:
+            return self.rows
+        self.pass_ = value.backward_pass
+        self.rows = None
+        held = _held_rows()
+        for x in self.xs:
+            base = getattr(x.grad, "base", None)
+            if base is not None and id(base) in held:
+                return None
+        rows = np.zeros(self.X.shape)
+        for row, x in zip(rows, self.xs):
+            row += x.grad  # what x collected so far (0.0, or an array)
+            x.grad = row
+        held[id(rows)] = rows
+        self.rows = rows
+        return rows
+
+
+_HELD: dict = {}  # id -> buffer whose rows are grads, in backward pass _HELD_PASS
+_HELD_PASS = [-1]
+
+
+def _held_rows() -> dict:
+    if _HELD_PASS[0] != value.backward_pass:
+        _HELD.clear()
+        _HELD_PASS[0] = value.backward_pass
+    return _HELD
+
+
+class BatchedNeuronGrads:
+    """Local grads of a batched neuron, kept as their factors: act'(z) (``d``), the weights
+    ``w`` and the inputs' matrix. ``backprop`` uses matrix products; iterating gives the
+    arrays d·x_i, d, d·w_i in parent order (w..., b, x...) like any other node."""
+
+    __slots__ = ("group", "w", "d")
+
+    def __init__(self, group: InputGroup, w: np.ndarray, d):
+        self.group, self.w, self.d = group, w, d
+
+    def backprop(self, parents: tuple, g) -> None:
+        """w_i.grad += Σ_s x_i·gz,  b.grad += Σ_s gz,  x_i.grad += w_i·gz   (gz = g·act'(z))."""
+        w = self.w
+        n = len(w)
+        gz = g * self.d
+        group = self.group
+        for p, v in zip(parents[:n], (group.X @ gz).tolist()):
+            p.grad += v
+        parents[n].grad += float(gz.sum())
+        contribution = np.multiply.outer(w, gz)
+        rows = group.grad_rows()
+        if rows is not None:
+            rows += contribution
+        else:
+            for x, row in zip(group.xs, contribution):
+                x.grad += row
+
+    def __len__(self) -> int:
+        return 2 * len(self.w) + 1
+
+    def __getitem__(self, i):
+        """Entry ``i`` (w..., b, x... order), computed when asked for."""
+        if i.__class__ is not int:
+            return tuple(self)[i]
+        n = len(self.w)
+        if i < 0:
+            i += 2 * n + 1
+        if not 0 <= i <= 2 * n:
+            raise IndexError("local grad index out of range")
+        if i < n:
+            return self.d * self.group.X[i]
+        if i == n:
+            return self.d
+        return self.d * float(self.w[i - n - 1])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
+    """One fused node per neuron on batched inputs ``xs`` (data ``xd``), the whole layer at
+    once: Z = W·X + b is one matrix product and the activation one call on Z.
+
+    ``neurons``: tuples (w..., b as a tuple of Values; weight data; bias data; activation
+    rule; label). Returns None when the inputs are not batches of one size or the weights
+    are not plain numbers: the general path then builds the nodes one by one.
+    """
+    group = InputGroup.of(xs, xd)
+    if group is None:
+        return None
+    rule = neurons[0][3]
+    try:
+        W = np.array([n[1] for n in neurons], dtype=np.float64)
+        b = np.array([n[2] for n in neurons], dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if W.ndim != 2 or b.ndim != 1 or any(n[3] is not rule for n in neurons):
+        return None
+    with np.errstate(all="ignore"):
+        Z = W @ group.X
+        Z += b[:, None]
+        try:
+            Y, (D,) = (Z, (1.0,)) if rule is None else rule(ARRAY, Z, **(params or {}))
+        except DomainError:
+            return None  # the general path names the neuron and its operands
+    record = grad_mode._enabled
+    out = []
+    for i, (wb, _, _, _, label) in enumerate(neurons):
+        node = _node(Y[i], "neuron", wb + xs,
+                     BatchedNeuronGrads(group, W[i], D if D.__class__ is float else D[i]) if record else ())
+        node.label = label
+        out.append(node)
+    return out
+
+
+# --- Σ v² as one node: what an L2 penalty sums --------------------------------------------
+
+def square_sum_rule(xp, *v):
+    """y = Σ v_i²;  dy/dv_i = 2·v_i"""
+    total = v[0] * v[0]
+    for x in v[1:]:  # v_0² + v_1² + ...: the order of micrograd's sum(p*p for p in params)
+        total = total + x * x
+    return total, tuple([x + x for x in v])
+
+
+SQUARE_SUM = Op("square_sum", square_sum_rule, arity=-1)  # variadic, so not in OPS
+square_sum_rule.symbol = "square_sum"
+
+
+def square_sum(values) -> Value:
+    """Σ v² of Values (or numbers) as ONE node of op "square_sum" (parents: the values)."""
+    vs = tuple(v if v.__class__ is Value else _constant(v) for v in values)
+    if not vs:
+        raise ValueError("square_sum of no values; pass at least one Value")
+    data = [v.data for v in vs]
+    xp = xp_of(data)
+    with np.errstate(all="ignore"):
+        y, local = square_sum_rule(xp, *data)
+    return _node(y, "square_sum", vs, local if grad_mode._enabled else ())
