@@ -106,6 +106,7 @@ def test_gradcheck_bad_input_exits_2_with_a_message(args, says):
     "nan * x",
     "ｘ",
     "(" * 60_000 + "x" + ")" * 60_000,  # one argv string is capped at 128 KiB on Linux
+    "x" + "+x" * 60_000,
     "-" * 900 + "x",
 ])
 def test_dangerous_expressions_are_refused_with_exit_2(text, tmp_path):
