@@ -290,10 +290,15 @@ class Pictures:
             self.notes.append(f"Graphviz could not draw a graph, written as .dot instead: {e}")
             return None
 
+    def _drop(self, name: str) -> None:
+        """Remove a file an earlier run wrote that this run replaces by another format."""
+        (self.out / name).unlink(missing_ok=True)
+
     def graph(self, graph, stem: str):
         svg = self._render(graph, "svg")
         name = self._write(f"{stem}.svg", svg) if svg is not None else self._write(
             f"{stem}.dot", graph.source.encode("utf-8"))
+        self._drop(f"{stem}.dot" if svg is not None else f"{stem}.svg")
 
         def fields(caption):
             return {"pictures": [(name, caption)]} if svg is not None else {"links": [(name, caption + " (DOT text)")]}
@@ -314,6 +319,7 @@ class Pictures:
             names.append(self._write(f"{folder}/step_{i + 1:0{width}d}.{suffix}",
                                      svg if svg is not None else f.graph.source.encode("utf-8")))
         gif_name = None
+        self._drop(f"{folder}.gif")
         if self.can_render and all(r is not None for r in rendered):
             try:
                 replay.save_gif(self.out / f"{folder}.gif")
