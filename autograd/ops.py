@@ -179,7 +179,12 @@ def div(xp, a, b):
 
 @op("**", 2)
 def pow(xp, x, y):
-    """z = x ** y;  dz/dx = y·x**(y-1), dz/dy = x**y · ln x   (dz/dy = 0 at x = 0, nan for x < 0)"""
+    """z = x ** y;  dz/dx = y·x**(y-1), dz/dy = x**y · ln x   (dz/dy = 0 where x <= 0)
+
+    For x < 0 the power is only defined at whole-number y, so z is not differentiable in y
+    there: dz/dy is taken as 0 (PyTorch gives nan), so that a constant exponent, as in
+    (pred - target)**2, never shows a nan gradient.
+    """
     _check(xp, (x < 0) & xp.non_integer(y),
            "**: a negative base to a non-integer power has no real value "
            "(the base is negative and the exponent is not a whole number)")
@@ -187,7 +192,7 @@ def pow(xp, x, y):
            "**: zero to a negative power divides by zero (the base is 0 and the exponent is < 0)")
     z = xp.power(x, y)
     dx = xp.where(y == 0, 0.0, y * xp.power(x, y - 1.0))
-    dy = xp.where(x > 0, z * xp.log(xp.where(x > 0, x, 1.0)), xp.where(x == 0, 0.0, math.nan))
+    dy = xp.where(x > 0, z * xp.log(xp.where(x > 0, x, 1.0)), 0.0)
     return z, (dx, dy)
 
 
