@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"scalargrad {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck}")
     sub.required = True
 
@@ -87,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--atol", default="1e-5", help="absolute tolerance (default: 1e-5)")
     check.add_argument("--rtol", default="1e-3", help="relative tolerance (default: 1e-3)")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scalargrad")
+    except PackageNotFoundError:  # run from a source tree without installing
+        return "(not installed)"
 
 
 def _add_expression(parser: argparse.ArgumentParser) -> None:

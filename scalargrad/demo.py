@@ -93,7 +93,7 @@ def run_demo(args) -> int:
         sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
     index = write_index(out, "scalargrad demo", run.facts(), sections)
     print(f"wrote {len(pictures.written) + 1} files to {out}/ in {time.perf_counter() - start:.1f} s; "
-          f"open {index} in a browser")
+          f"open {index.resolve().as_uri()} in a browser")
     for note in sorted(set(pictures.notes)):
         print(f"note: {note}")
     return 0

@@ -121,3 +121,10 @@ def test_explain_writes_the_gradient_as_a_sum_over_paths():
     assert r.returncode == 0, r.stderr
     assert "3 paths from x to f" in r.stdout  # x*x uses x twice, sin(x) once
     assert f"∂f/∂x = {math.cos(2):.4} + 2.0 + 2.0 = {2 * 2 + math.cos(2):.4}" in r.stdout
+
+
+def test_version():
+    from importlib.metadata import version
+
+    r = run("--version")
+    assert r.returncode == 0 and r.stdout.strip() == f"scalargrad {version('scalargrad')}"
