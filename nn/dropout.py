@@ -34,8 +34,12 @@ class Dropout(Module):
             return xs
         if self.p == 1.0:
             return [v * 0.0 for v in xs]
-        keep = self._rng.random(len(xs)) >= self.p
         scale = 1.0 / (1.0 - self.p)
+        size = getattr(xs[0].data, "size", None) if isinstance(xs[0], Value) else None
+        if size is not None:  # batched Values: a mask per sample, as a batch of factors
+            keep = self._rng.random((len(xs), size)) >= self.p
+            return [v * Value.batch(k * scale) for v, k in zip(xs, keep)]
+        keep = self._rng.random(len(xs)) >= self.p
         return [v * (scale if k else 0.0) for v, k in zip(xs, keep.tolist())]
 
     def config(self) -> dict:

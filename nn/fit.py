@@ -59,19 +59,38 @@ def _resolve(name_or_fn, table: dict, what: str):
     raise ValueError(f"unknown {what} {name_or_fn!r}; use a function or one of {', '.join(table)}")
 
 
-def _evaluate(model, loss_fn, metric, X, y):
+def _batchable(model, loss_fn, metric_fn) -> bool:
+    """Can a step run in batched mode? Yes for a model made of nn's layers (they take a
+    2-D array: one graph for the whole batch) with nn's own loss and metric."""
+    from .dropout import Dropout
+    from .neuron import MLP, Layer, Neuron
+    from .residual import Residual, Sequential
+
+    kinds = (MLP, Layer, Neuron, Dropout, Residual, Sequential)
+    return (all(type(m) in kinds for m in model.modules())
+            and loss_fn in _losses.LOSSES.values()
+            and (metric_fn is None or metric_fn in _metrics.METRICS.values()))
+
+
+def _outputs(model, X, y, batched: bool):
+    """(outputs, targets) for the rows of X: batched Values, or one graph per sample."""
+    if batched:
+        return model(X), y
+    return model._forward_many(X.tolist()), y.tolist()
+
+
+def _evaluate(model, loss_fn, metric, X, y, batched: bool = False):
     """(loss, metric) of ``model`` on (X, y) in eval mode, without building a graph."""
     model.eval()
     with no_grad():
-        outs = model._forward_many(X.tolist())
-        targets = y.tolist()
+        outs, targets = _outputs(model, X, y, batched)
         loss = loss_fn(outs, targets).data
     return loss, (metric(outs, targets) if metric else None)
 
 
 def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_size=None,
         early_stopping: int | None = None, metric=None, scheduler=None, progress: bool | None = None,
-        seed=0, l2: float = 0.0, shuffle: bool = True) -> History:
+        seed=0, l2: float = 0.0, shuffle: bool = True, batched: bool | None = None) -> History:
     """Train ``model`` on ``train = (X, y)`` for ``epochs`` passes of mini-batches.
 
     Each step: outputs = [model(x) for x in batch]; loss = loss_fn(outputs, targets)
@@ -82,12 +101,20 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
     ones are measured after the epoch in eval mode. ``early_stopping=k``: stop when the
     validation loss has not improved for k epochs and restore the best epoch's weights.
     ``scheduler.step()`` runs after each epoch. ``progress``: a tqdm bar (default: only
-    in a terminal or Jupyter).
+    in a terminal or Jupyter). ``batched``: None (default) runs each batch as ONE graph of
+    batched Values whenever the model and the loss allow it (nn's layers, losses and
+    metrics: same results, much faster); False builds one graph per sample.
     """
     loss_fn = _resolve(loss_fn, _losses.LOSSES, "loss")
     if loss_fn is None:
         raise ValueError("fit needs a loss function, e.g. nn.mse_loss or 'mse'")
     metric_fn = _resolve(metric, _metrics.METRICS, "metric")
+    can_batch = _batchable(model, loss_fn, metric_fn)
+    if batched and not can_batch:
+        raise ValueError("fit(batched=True) needs a model made of nn's layers (MLP, Layer, Neuron, "
+                         "Dropout, Residual, Sequential) and one of nn's losses and metrics; "
+                         "use batched=None to fall back to one graph per sample")
+    batched = can_batch if batched is None else bool(batched)
     X, y = as_arrays(*train)
     if val is not None:
         Xv, yv = as_arrays(*val)
@@ -110,8 +137,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                 history.lr.append(optimizer.lr)
                 total, total_metric, seen = 0.0, 0.0, 0
                 for Xb, yb in loader:
-                    outs = model._forward_many(Xb.tolist())
-                    targets = yb.tolist()
+                    outs, targets = _outputs(model, Xb, yb, batched)
                     data_loss = loss_fn(outs, targets)
                     loss = data_loss + l2_penalty(params, l2) if l2 else data_loss
                     optimizer.zero_grad()
@@ -127,7 +153,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                     history.train_metric.append(total_metric / seen)
                 monitored = total / seen
                 if val is not None:
-                    vloss, vmetric = _evaluate(model, loss_fn, metric_fn, Xv, yv)
+                    vloss, vmetric = _evaluate(model, loss_fn, metric_fn, Xv, yv, batched)
                     history.val_loss.append(vloss)
                     if metric_fn:
                         history.val_metric.append(vmetric)

@@ -2,7 +2,9 @@
 
 Predictions are Values (or numbers), one per sample (``cross_entropy`` / ``nll_loss``:
 one list of Values per sample); targets are numbers, in a list or numpy array. A single
-prediction with a single target is a batch of one.
+prediction with a single target is a batch of one. Batched mode: a model given a 2-D
+array returns batched Values (one Value holding every sample; for k outputs, k of them),
+and each loss reduces such a batch to one Value with the same result.
 """
 from __future__ import annotations
 
@@ -17,8 +19,23 @@ from autograd.value import _constant
 from .softmax import logsumexp
 
 
+def _is_batch(v) -> bool:
+    """True for a batched Value (its data holds one number per sample)."""
+    return isinstance(v, Value) and v.data.__class__ is np.ndarray
+
+
 def _batch(predictions, targets, name: str):
-    """(predictions as Values, targets as floats), checked to be the same non-zero length."""
+    """(predictions as Values, targets as floats), checked to be the same non-zero length.
+
+    A batched prediction comes back as ``[prediction]`` with ``[targets as a batched Value]``
+    (its floats in ``.data``), so the same per-sample formula runs once on the whole batch.
+    """
+    if _is_batch(predictions):
+        ts = np.asarray(targets.data if isinstance(targets, Value) else targets, dtype=float).reshape(-1)
+        if ts.size != predictions.data.size:
+            raise ValueError(f"{name}: {predictions.data.size} predictions but {ts.size} targets; "
+                             "give one target per prediction")
+        return [predictions], [Value.batch(ts)]
     if isinstance(predictions, Value) or isinstance(predictions, numbers.Real):
         predictions = [predictions]
     if isinstance(targets, np.ndarray):
@@ -35,11 +52,18 @@ def _batch(predictions, targets, name: str):
 
 
 def _mean(terms: list) -> Value:
+    if len(terms) == 1 and _is_batch(terms[0]):
+        return terms[0].mean()
     return sum(terms[1:], terms[0]) * (1.0 / len(terms))
 
 
+def _floats(ts) -> list:
+    """Targets as floats, from ``_batch``'s per-sample list or its one batched Value."""
+    return ts[0].data.tolist() if ts and isinstance(ts[0], Value) else ts
+
+
 def _check_labels(ts, allowed, name, hint):
-    bad = sorted({t for t in ts if t not in allowed})
+    bad = sorted({t for t in _floats(ts) if t not in allowed})
     if bad:
         raise ValueError(f"{name}: targets must be in {sorted(allowed)}, got {bad[:5]}; {hint}")
 
@@ -70,6 +94,11 @@ _P_FLOOR = math.exp(_LOG_FLOOR)
 
 
 def _log_prob(p: Value) -> Value:
+    if _is_batch(p):  # sample by sample: ln p, or the constant floor (no gradient)
+        ok = p.data > _P_FLOOR
+        if ok.all():
+            return p.log()
+        return (p * Value.batch(ok) + Value.batch(~ok)).log() + Value.batch(np.where(ok, 0.0, _LOG_FLOOR))
     if p.data > _P_FLOOR:
         return p.log()
     return _constant(_LOG_FLOOR)
@@ -78,12 +107,15 @@ def _log_prob(p: Value) -> Value:
 def binary_cross_entropy(probabilities, targets) -> Value:
     """-(1/N) Σ [y_i ln p_i + (1 - y_i) ln(1 - p_i)]   (p: probabilities in [0, 1], y ∈ [0, 1])"""
     preds, ts = _batch(probabilities, targets, "binary_cross_entropy")
-    bad = [p.data for p in preds if not 0.0 <= p.data <= 1.0]
+    bad = [x for p in preds for x in np.ravel(p.data).tolist() if not 0.0 <= x <= 1.0]
     if bad:
         raise ValueError(f"binary_cross_entropy takes probabilities in [0, 1], got {bad[:3]}; "
                          "for raw scores (logits) use binary_cross_entropy_with_logits")
-    if any(not 0.0 <= t <= 1.0 for t in ts):
+    if any(not 0.0 <= t <= 1.0 for t in _floats(ts)):
         raise ValueError("binary_cross_entropy: targets must be in [0, 1] (class 0 or 1)")
+    if _is_batch(preds[0]):  # a term with t = 0 or 1 is multiplied by 0 (finite: ln is clamped)
+        p, t = preds[0], ts[0]
+        return (-(t * _log_prob(p) + (1.0 - t) * _log_prob(1.0 - p))).mean()
     terms = []
     for p, t in zip(preds, ts):
         term = None
@@ -99,7 +131,7 @@ def binary_cross_entropy(probabilities, targets) -> Value:
 def binary_cross_entropy_with_logits(logits, targets) -> Value:
     """(1/N) Σ [ln(1 + e^{s_i}) - y_i·s_i] = BCE(σ(s), y), without overflow for any s."""
     preds, ts = _batch(logits, targets, "binary_cross_entropy_with_logits")
-    if any(not 0.0 <= t <= 1.0 for t in ts):
+    if any(not 0.0 <= t <= 1.0 for t in _floats(ts)):
         raise ValueError("binary_cross_entropy_with_logits: targets must be in [0, 1] (class 0 or 1)")
     return _mean([s.softplus() - t * s for s, t in zip(preds, ts)])
 
@@ -119,6 +151,24 @@ def logistic_loss(scores, targets) -> Value:
 
 
 # --- multiclass ----------------------------------------------------------------------------
+
+def _batched_classes(logits: list, targets, name: str) -> list:
+    """For k batched logit Values: one constant batch per class, 1.0 where it is the target."""
+    classes = np.asarray(targets.data if isinstance(targets, Value) else targets).reshape(-1)
+    n, k = logits[0].data.size, len(logits)
+    if classes.size != n:
+        raise ValueError(f"{name}: {n} samples but {classes.size} targets")
+    ok = (classes == np.round(classes)) & (classes >= 0) & (classes < k)
+    if not ok.all():
+        i = int(np.argmin(ok))
+        raise ValueError(f"{name}: target {i} is {classes[i]!r}, but must be a class index 0..{k - 1}")
+    return [Value.batch(classes == j) for j in range(k)]
+
+
+def _picked(rows: list, onehot: list) -> Value:
+    """Σ_j z_j·[c = j]: each sample's entry of its target class."""
+    return sum((z * t for z, t in zip(rows[1:], onehot[1:])), rows[0] * onehot[0])
+
 
 def _classes(rows, targets, name: str):
     if isinstance(targets, np.ndarray):
@@ -143,6 +193,9 @@ def _classes(rows, targets, name: str):
 
 def cross_entropy(logits, targets) -> Value:
     """(1/N) Σ -ln softmax(z_i)[c_i] = (1/N) Σ [logsumexp(z_i) - z_i[c_i]]   (z: logits, c: class index)"""
+    if isinstance(logits, (list, tuple)) and logits and _is_batch(logits[0]):
+        onehot = _batched_classes(logits, targets, "cross_entropy")
+        return (logsumexp(logits) - _picked(list(logits), onehot)).mean()
     pairs = _classes(logits, targets, "cross_entropy")
     terms = []
     for row, c in pairs:
@@ -153,6 +206,9 @@ def cross_entropy(logits, targets) -> Value:
 
 def nll_loss(log_probs, targets) -> Value:
     """(1/N) Σ -log_probs_i[c_i]   (log_probs: e.g. the output of log_softmax)"""
+    if isinstance(log_probs, (list, tuple)) and log_probs and _is_batch(log_probs[0]):
+        onehot = _batched_classes(log_probs, targets, "nll_loss")
+        return (-_picked(list(log_probs), onehot)).mean()
     pairs = _classes(log_probs, targets, "nll_loss")
     return _mean([-(row[c] if isinstance(row[c], Value) else _constant(row[c])) for row, c in pairs])
 

@@ -12,8 +12,11 @@ from autograd import Value
 
 def to_numpy(predictions) -> np.ndarray:
     """Predictions as floats: shape (n,) for one output per sample, (n, k) for k outputs."""
-    if isinstance(predictions, Value):
-        return np.array([predictions.data])
+    if isinstance(predictions, Value):  # one sample, or a batched Value (one entry per sample)
+        return np.array(predictions.data, dtype=float).reshape(-1)
+    if (isinstance(predictions, (list, tuple)) and predictions
+            and all(isinstance(v, Value) and v.data.__class__ is np.ndarray for v in predictions)):
+        return np.stack([v.data for v in predictions], axis=1)  # k batched outputs: (n, k)
     if isinstance(predictions, np.ndarray):
         return predictions.astype(float)
     rows = [[v.data if isinstance(v, Value) else float(v) for v in p] if isinstance(p, (list, tuple, np.ndarray))

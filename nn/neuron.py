@@ -39,15 +39,21 @@ def is_fused() -> bool:
 
 
 def as_inputs(x, n: int | None, who: str = "model") -> tuple:
-    """``x`` (numbers, Values, a 1-D array, or one number/Value when n == 1) as a tuple of Values."""
+    """``x`` (numbers, Values, a 1-D array, or one number/Value when n == 1) as a tuple of Values.
+
+    A 2-D array X of shape (N, n) is a batch: one batched Value (``Value.batch``) per
+    input column, so the model builds ONE graph for all N samples (batched mode).
+    """
     if isinstance(x, (Value, numbers.Real)) and not isinstance(x, np.ndarray):
         x = (x,)
     elif isinstance(x, np.ndarray):
         if x.ndim == 0:
             x = x.reshape(1)
+        if x.ndim == 2 and x.shape[0] > 0 and (n is None or x.shape[1] == n):
+            return tuple(Value.batch(col) for col in x.T)
         if x.ndim > 1:
-            raise ValueError(f"{who} takes one sample (a 1-D input of {n} numbers), got an array "
-                             f"of shape {x.shape}; call it once per row, or use .predict(X)")
+            raise ValueError(f"{who} takes one sample (a 1-D input of {n} numbers) or a batch (a 2-D "
+                             f"array of shape (samples, {n})), got an array of shape {x.shape}")
         x = x.tolist()
     elif not isinstance(x, (list, tuple)):
         raise TypeError(f"{who} takes a list of numbers or Values, got {type(x).__name__}")

@@ -3,6 +3,9 @@ same idea applied in the update)."""
 from __future__ import annotations
 
 from autograd import Value
+from autograd.fused import square_sum
+
+from .neuron import is_fused
 
 
 def l2_penalty(params, lam: float) -> Value:
@@ -13,5 +16,7 @@ def l2_penalty(params, lam: float) -> Value:
     params = list(params)
     if not params:
         raise ValueError("l2_penalty: no parameters given (pass model.parameters())")
+    if is_fused():  # Σ p² as one node (the same sum, in the same order)
+        return square_sum(params) * lam
     squares = [p * p for p in params]
     return sum(squares[1:], squares[0]) * lam

@@ -5,6 +5,8 @@ all logits shift), so e**(z - m) <= 1 never overflows: logits of 1000 work.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from autograd import Value
 from autograd.value import _constant
 
@@ -16,10 +18,18 @@ def _values(logits) -> list:
     return xs
 
 
+def _max(xs: list):
+    """max_j z_j as a number; for batched logits, a constant batch of each sample's maximum."""
+    data = [v.data for v in xs]
+    if any(d.__class__ is np.ndarray for d in data):
+        return Value.batch(np.max(np.broadcast_arrays(*data), axis=0))
+    return max(data)
+
+
 def logsumexp(logits) -> Value:
     """ln Σ_j e**(z_j) = m + ln Σ_j e**(z_j - m),  m = max_j z_j."""
     xs = _values(logits)
-    m = max(v.data for v in xs)
+    m = _max(xs)
     return sum(((v - m).exp() for v in xs[1:]), (xs[0] - m).exp()).log() + m
 
 
@@ -33,7 +43,7 @@ def log_softmax(logits) -> list:
 def softmax(logits) -> list:
     """softmax(z)_i = e**(z_i - m) / Σ_j e**(z_j - m): probabilities that sum to 1."""
     xs = _values(logits)
-    m = max(v.data for v in xs)
+    m = _max(xs)
     exps = [(v - m).exp() for v in xs]
     total = sum(exps[1:], exps[0])
     return [e / total for e in exps]

@@ -31,7 +31,7 @@ def test_outputs_single_value_or_list_and_inputs():
     with pytest.raises(ValueError, match="expects 2 inputs, got 3"):
         m1([1, 2, 3])
     with pytest.raises(ValueError, match="shape"):
-        m1(np.ones((2, 2)))
+        m1(np.ones((2, 3)))  # a batch (2-D) must have one column per input
 
 
 def test_hidden_layer_of_width_one():
