@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 
-from autograd import DomainError, GradcheckError, Value, gradcheck, numerical_grad
+from autograd import DomainError, GradcheckError, Value, gradcheck, numerical_grad, topological_order
 
 from . import args as cli_args
 from .args import UsageError
@@ -65,6 +66,8 @@ def graph_command(args) -> int:
         raise UsageError(
             f"cannot write {path}: no Graphviz renderer found (install scalargrad[render], or a "
             f"system Graphviz `dot`); -o {path.with_suffix('.dot')} writes the DOT text instead")
+    if path.suffix.lower() != ".dot":
+        _warn_if_slow(root, path)
     try:
         picture.save(path)
     except OSError as e:
@@ -77,6 +80,17 @@ def graph_command(args) -> int:
         print(explain(root, leaves))
     print(f"wrote {path}")
     return 0
+
+
+def _warn_if_slow(root: Value, path) -> None:
+    """Graphviz lays out hundreds of nodes, or one value used dozens of times, slowly: say so."""
+    order = topological_order(root)
+    uses = Counter(id(p) for v in order for p in v.parents)
+    most = max(uses.values(), default=0)
+    if len(order) > 400 or most > 80:
+        print(f"note: laying out {len(order)} nodes (one value is used {most} times) may take a minute; "
+              f"Ctrl-C stops it, and -o {path.with_suffix('.dot')} writes the DOT text at once",
+              file=sys.stderr, flush=True)
 
 
 def gradcheck_command(args) -> int:

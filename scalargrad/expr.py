@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from autograd import Value
 
 MAX_LENGTH = 1000  # characters of expression text
-MAX_DEPTH = 60  # nesting of operators, calls and parentheses
+MAX_DEPTH = 200  # nesting of operators, calls and parentheses (a + b + c is 2 deep)
 
 # name -> (Value method, how many extra plain-number arguments it may take)
 FUNCTIONS = {
