@@ -182,7 +182,7 @@ class BatchedNeuronGrads:
         n = len(w)
         gz = g * self.d
         group = self.group
-        for p, v in zip(parents[:n], (group.X @ gz).tolist()):
+        for p, v in zip(parents, (group.X @ gz).tolist()):  # the first n parents: w
             p.grad += v
         parents[n].grad += float(gz.sum())
         contribution = np.multiply.outer(w, gz)

@@ -280,9 +280,10 @@ def _on_arrays(rule, *args, **params):
     numpy's warnings are silenced: the rules already return inf or nan where the math
     does (as the float path does), and raise ``DomainError`` for inputs outside the domain.
     """
-    sizes = {a.data.size for a in args if a.data.__class__ is np.ndarray}
-    if len(sizes) > 1:
-        raise ValueError(f"batch sizes differ ({' vs '.join(map(str, sorted(sizes)))}): "
+    if len(args) == 2 and args[0].data.__class__ is args[1].data.__class__ is np.ndarray \
+            and args[0].data.size != args[1].data.size:
+        sizes = sorted(a.data.size for a in args)
+        raise ValueError(f"batch sizes differ ({sizes[0]} vs {sizes[1]}): "
                          f"{describe_operands(rule.symbol, args)}; every batched Value in "
                          "one graph must hold the same samples")
     with np.errstate(all="ignore"):

@@ -14,7 +14,6 @@ import numpy as np
 
 from autograd import Value
 from autograd.fused import _fused, activation_rule, batched_layer, xp_of
-from autograd.ops import ARRAY
 from autograd.value import _constant
 
 from . import activations, init as initialise
@@ -74,12 +73,10 @@ def _run_neurons(neurons: list, rows: list) -> list:
     Each neuron's weights are read once for all the samples (a batch shares them).
     """
     plans = [n._plan() for n in neurons]
-    if len(rows) == 1 and None not in plans:  # batched inputs: the whole layer in one product
-        xd = [v.data for v in rows[0]]
-        if xp_of(xd) is ARRAY:
-            out = batched_layer(plans, rows[0], xd)
-            if out is not None:
-                return [out]
+    if len(rows) == 1 and rows[0] and rows[0][0].data.__class__ is np.ndarray and None not in plans:
+        out = batched_layer(plans, rows[0], [v.data for v in rows[0]])  # batched inputs: the
+        if out is not None:                                             # layer in one product
+            return [out]
     out = []
     for xs in rows:
         xd = [v.data for v in xs]
