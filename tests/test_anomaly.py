@@ -148,3 +148,22 @@ def test_is_finite_handles_batched_arrays():
     assert autograd.anomaly.is_finite(np.array([1.0, 2.0]))
     assert not autograd.anomaly.is_finite(np.array([1.0, np.nan]))
     assert "1 nan and 1 inf among its 3" in autograd.anomaly._describe_number(np.array([np.nan, np.inf, 0.0]))
+
+
+def test_batched_values_are_checked_entry_by_entry():
+    if not hasattr(Value, "batch"):
+        pytest.skip("no batched Values in this engine")
+    x = Value.batch([1.0, 800.0, 2.0], label="x")
+    with detect_anomaly(), pytest.raises(AnomalyError, match="1 nan and 0 inf|0 nan and 1 inf"):
+        x.exp()
+
+
+def test_a_model_parameter_is_named_by_its_dotted_label():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 1], seed=0)
+    for p in model.parameters():
+        p.data = 1e200
+    with detect_anomaly(), pytest.raises(AnomalyError) as info:
+        model([1e200, 1e200])
+    assert "layers.0.neurons.0.w.0" in str(info.value)
+    assert THIS_FILE in info.value.where  # the user's line, not nn's
