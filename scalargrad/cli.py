@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "(GIF + SVG frames), and index.html showing them all.")
     demo.add_argument("--dataset", default="moons", help=f"one of {', '.join(DATASETS)} (default: moons)")
     demo.add_argument("--hidden", default="16,16", metavar="SIZES",
-                      help="hidden layer sizes, comma-separated (default: 16,16)")
+                      help="hidden layer sizes, comma-separated, each at most 64 (default: 16,16)")
     demo.add_argument("--epochs", default="80", metavar="N",
                       help="at most this many epochs (default: 80; early stopping may end sooner)")
     demo.add_argument("--optimizer", default="adam", help=f"one of {', '.join(OPTIMIZERS)} (default: adam)")

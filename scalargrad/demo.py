@@ -31,6 +31,7 @@ OPTIMIZERS = {"adam": 0.02, "sgd": 0.1}  # name -> default learning rate
 BATCH_SIZE = 16
 VAL_FRACTION = 0.25
 PATIENCE = 25  # early stopping: epochs without a better validation loss
+MAX_WIDTH, MAX_LAYERS = 64, 6  # bigger networks train slowly and their diagram is unreadable
 
 
 @dataclass(frozen=True)
@@ -57,11 +58,11 @@ def options(args) -> Options:
     if optimizer not in OPTIMIZERS:
         raise UsageError(f"unknown optimizer {args.optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
     try:
-        hidden = tuple(cli_args.count(h, "--hidden", 1, 256) for h in args.hidden.split(",") if h.strip())
+        hidden = tuple(cli_args.count(h, "--hidden", 1, MAX_WIDTH) for h in args.hidden.split(",") if h.strip())
     except UsageError as e:
         raise UsageError(f"{e} (give layer widths like 16,16)") from None
-    if not hidden:
-        raise UsageError("--hidden: give at least one layer width, e.g. 16 or 16,16")
+    if not 1 <= len(hidden) <= MAX_LAYERS:
+        raise UsageError(f"--hidden: give 1 to {MAX_LAYERS} layer widths, e.g. 16 or 16,16")
     lr = OPTIMIZERS[optimizer] if args.lr is None else cli_args.positive(args.lr, "--lr")
     return Options(
         dataset=dataset, hidden=hidden, epochs=cli_args.count(args.epochs, "--epochs", 1, 100_000),

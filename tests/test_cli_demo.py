@@ -117,6 +117,8 @@ def test_without_a_renderer_the_demo_writes_dot_files_and_says_so(tmp_path):
     (["--lr", "nan"], "--lr"),
     (["--hidden", "16,x"], "--hidden"),
     (["--hidden", "0"], "--hidden"),
+    (["--hidden", "500"], "between 1 and 64"),
+    (["--hidden", "8,8,8,8,8,8,8"], "1 to 6 layer widths"),
     (["--seed", "1.5"], "--seed"),
 ])
 def test_bad_demo_options_exit_2_before_any_work(args, says, tmp_path):
