@@ -1,7 +1,8 @@
 """The ``scalargrad`` command: ``demo``, ``graph`` and ``gradcheck`` (argument parsing, exit codes).
 
-Exit codes: 0 done; 1 ``gradcheck`` found a mismatch; 2 bad input (a refused expression, a
-bad number, an unknown dataset, an unwritable path), with a message that says what to fix.
+Exit codes: 0 done; 1 the work failed (``gradcheck`` found a mismatch, training diverged,
+Graphviz failed); 2 bad input (a refused expression, a bad number, an unknown dataset, an
+unwritable path), with a message that says what to fix.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 from autograd import DomainError
 
 from .args import UsageError
-from .expr import ExpressionError
+from .expr import CONSTANTS, FUNCTIONS, ExpressionError
 
 EXAMPLES = """\
 examples:
@@ -22,8 +23,8 @@ examples:
 
 EXPR_HELP = (
     "an arithmetic expression in quotes, e.g. \"tanh(x*w + b)\": numbers, variables, + - * / **, "
-    "parentheses, pi, e and the functions exp log sqrt sin cos tanh sigmoid relu leaky_relu step "
-    "softplus abs (nothing else is accepted). Put -- before an expression that starts with '-'"
+    f"parentheses, {' '.join(CONSTANTS)} and the functions {' '.join(FUNCTIONS)} (nothing else is "
+    "accepted). Put -- before an expression that starts with '-'"
 )
 
 
