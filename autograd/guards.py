@@ -245,10 +245,11 @@ def _raise_stale(node, why: str) -> None:
 class _GradAtStep(float):
     """A parameter's grad as it was at an optimizer step, marked as such.
 
-    Adding to it (backward() accumulating into a grad that was not zeroed) keeps the mark;
-    zeroing replaces it with a plain 0.0. So at the next step a marked grad means that no
-    zero_grad() happened in between, whichever way the user zeroes (optimizer, module,
-    ``p.grad = 0``).
+    Adding to it (``grad += ...``: backward() accumulating into a grad that was not zeroed)
+    keeps the mark; zeroing replaces it with a plain 0.0. So at the next step a marked grad
+    means that no zero_grad() happened in between, whichever way the user zeroes (optimizer,
+    module, ``p.grad = 0``). Any other arithmetic with it (``p.data - lr * p.grad``,
+    ``x + p.grad``) gives plain floats, so the mark never spreads to data.
     """
 
     __slots__ = ()
@@ -256,8 +257,6 @@ class _GradAtStep(float):
     def __add__(self, other):
         r = float.__add__(self, other)
         return r if r is NotImplemented else _GradAtStep(r)
-
-    __radd__ = __add__
 
 
 def check_step(params) -> None:

@@ -276,3 +276,38 @@ def test_never_backpropagated_can_be_switched_off():
     w, b, x, loss = small_model()
     with guards.disabled("never_backpropagated"), no_teaching_warning():
         assert guards.check_backpropagated(loss)
+
+
+def test_the_mark_never_spreads_to_data():
+    w = Value(0.5, label="w")
+    forward(w, 0.1).backward()
+    guards.check_step([w])
+    for update in (lambda: w.data + w.grad, lambda: w.data - 0.1 * w.grad, lambda: 0.9 * w.grad,
+                   lambda: 1.0 + w.grad):
+        assert type(update()) is float
+    w.data += w.grad  # gradient ascent with lr = 1
+    assert type(w.data) is float
+
+
+@pytest.mark.parametrize("make", ["SGD", "SGD-momentum", "Adam"])
+def test_nn_optimizers_warn_without_zero_grad_and_not_with_it(make):
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [4, 1], seed=0)
+    kind, _, momentum = make.partition("-")
+    opt = (nn.optim.SGD(model.parameters(), lr=0.1, momentum=0.9 if momentum else 0.0)
+           if kind == "SGD" else nn.optim.Adam(model.parameters(), lr=0.01))
+    data = [([0.5, -1.0], 1.0), ([1.5, 0.3], -1.0)]
+
+    def loss_of(x, y):
+        return (model(x) - y) ** 2
+
+    with no_teaching_warning():
+        for x, y in data * 2:
+            opt.zero_grad()
+            loss_of(x, y).backward()
+            opt.step()
+        assert all(type(p.data) is float for p in model.parameters())
+    with pytest.warns(TeachingWarning, match="not\\s+zeroed"):
+        for x, y in data:  # the classic: zero_grad() forgotten
+            loss_of(x, y).backward()
+            opt.step()
