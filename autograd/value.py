@@ -241,7 +241,14 @@ def _binary(rule, a, b) -> Value:
     """Apply a two-operand rule of ``ops`` and record the node."""
     if a.__class__ is not Value:
         a = _constant(a)
-    if b.__class__ is not Value:
+    if b.__class__ is float:  # _constant(b) inlined: y * 1.0001 is the hottest path of all
+        c = _new(Value)
+        c.data = b
+        c.grad = 0.0
+        c.label = c.op = ""
+        c.parents = c.local_grads = ()
+        b = c
+    elif b.__class__ is not Value:
         b = _constant(b)
     ad = a.data
     bd = b.data
