@@ -23,9 +23,8 @@ class ScalarMath:
     """The subset of numpy's API the rules use, for Python floats (fast, no arrays)."""
 
     tanh = staticmethod(math.tanh)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
     sqrt = staticmethod(math.sqrt)
+    copysign = staticmethod(math.copysign)
     log = staticmethod(math.log)
     log1p = staticmethod(math.log1p)
     abs = staticmethod(abs)
@@ -39,13 +38,24 @@ class ScalarMath:
             return math.inf
 
     @staticmethod
+    def sin(x):
+        return math.sin(x) if math.isfinite(x) else math.nan  # math.sin(inf) raises
+
+    @staticmethod
+    def cos(x):
+        return math.cos(x) if math.isfinite(x) else math.nan
+
+    @staticmethod
     def power(x, y):
         try:
             return float(x**y)
-        except OverflowError:
-            return math.inf
-        except ZeroDivisionError:
-            return math.inf
+        except (OverflowError, ZeroDivisionError):  # beyond float range, or 0 to a power < 0
+            odd = float(y).is_integer() and y % 2 == 1
+            return math.copysign(math.inf, x) if odd else math.inf
+
+    @staticmethod
+    def zeros_like(x):
+        return 0.0
 
     @staticmethod
     def where(cond, a, b):
@@ -171,10 +181,10 @@ def mul(xp, a, b):
 
 @op("/", 2)
 def div(xp, a, b):
-    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2"""
+    """y = a / b;  dy/da = 1/b, dy/db = -a/b**2 = -y/b"""
     _check(xp, b == 0, "division by zero: the divisor (right operand of /) is 0")
-    inv = 1.0 / b
-    return a * inv, (inv, -a * inv * inv)
+    y = a / b
+    return y, (1.0 / b, -y / b)
 
 
 @op("**", 2)
@@ -229,7 +239,8 @@ def sqrt(xp, x):
     """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x))   (x >= 0; inf at 0)"""
     _check(xp, x < 0, "sqrt: the operand must be >= 0 (the square root of a negative number is not real)")
     y = xp.sqrt(x)
-    return y, (xp.where(y > 0, 0.5 / xp.where(y > 0, y, 1.0), math.inf),)
+    at_zero = y == 0
+    return y, (xp.where(at_zero, xp.copysign(math.inf, y), 0.5 / xp.where(at_zero, 1.0, y)),)
 
 
 @op("sin")
@@ -263,9 +274,9 @@ def sigmoid(xp, x):
 
 @op("relu")
 def relu(xp, x):
-    """y = max(0, x);  dy/dx = 1 if x > 0 else 0   (relu'(0) = 0)"""
-    pos = x > 0
-    return xp.where(pos, x, 0.0), (xp.where(pos, 1.0, 0.0),)
+    """y = max(0, x);  dy/dx = 1 if x > 0 else 0   (relu'(0) = 0; a nan passes through)"""
+    off = x <= 0
+    return xp.where(off, 0.0, x), (xp.where(off, 0.0, 1.0),)
 
 
 @op("leaky_relu")
@@ -278,7 +289,7 @@ def leaky_relu(xp, x, negative_slope=0.01):
 @op("step")
 def step(xp, x):
     """y = 1 if x > 0 else 0 (Heaviside);  dy/dx = 0   (no gradient flows: why it can't be trained by backprop)"""
-    return xp.where(x > 0, 1.0, 0.0), (0.0 * x,)
+    return xp.where(x > 0, 1.0, 0.0), (xp.zeros_like(x),)
 
 
 @op("softplus")
