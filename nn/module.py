@@ -156,6 +156,12 @@ class Module:
         """Constructor arguments that rebuild this model (None: not rebuildable from a file)."""
         return None
 
+    @classmethod
+    def parameter_count(cls, config: dict):
+        """How many parameters ``cls(**config)`` has, worked out without building it
+        (None: unknown). Model files are checked against it before a model is built."""
+        return None
+
     # --- files --------------------------------------------------------------------------
 
     def save(self, path):

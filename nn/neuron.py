@@ -137,6 +137,11 @@ class Neuron(Module):
     def config(self) -> dict:
         return {"nin": self.nin, "activation": self.activation, "init": self.init}
 
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """nin weights and a bias."""
+        return _check_size("nin", config["nin"]) + 1
+
 
 class Layer(Module):
     """``nout`` neurons that all see the same ``nin`` inputs (a dense / linear layer)."""
@@ -164,6 +169,11 @@ class Layer(Module):
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}
+
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """nout neurons of nin + 1 parameters."""
+        return (_check_size("nin", config["nin"]) + 1) * _check_size("nout", config["nout"])
 
 
 class MLP(Module):
@@ -224,3 +234,11 @@ class MLP(Module):
         return {"nin": self.nin, "sizes": list(self.sizes), "activation": self.activation,
                 "output_activation": self.output_activation, "init": self.init,
                 "dropout": self.dropout.p if self.dropout is not None else 0.0}
+
+    @classmethod
+    def parameter_count(cls, config: dict) -> int:
+        """Σ over layers of (inputs + 1) · width."""
+        sizes = config["sizes"]
+        dims = [config["nin"], *(sizes if isinstance(sizes, (list, tuple)) else [sizes])]
+        dims = [_check_size("size", d) for d in dims]
+        return sum((a + 1) * b for a, b in zip(dims, dims[1:]))

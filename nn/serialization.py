@@ -57,6 +57,8 @@ def read(path) -> dict:
         raise ModelFileError(f"no model file at {path!r}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ModelFileError(f"{path!r} is not a valid model file (corrupt JSON: {e})") from None
+    except RecursionError:
+        raise ModelFileError(f"{path!r} is not a valid model file (JSON nested too deeply)") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ModelFileError(f"{path!r} is not a scalargrad model file (no format tag {FORMAT!r}); "
                              "save models with model.save(path)")
@@ -66,10 +68,21 @@ def read(path) -> dict:
     params = doc.get("parameters")
     if not isinstance(params, dict) or not isinstance(doc.get("class"), str):
         raise ModelFileError(f"{path!r} is corrupt: missing 'class' or 'parameters'")
+    if not isinstance(doc.get("config", {}), (dict, type(None))):
+        raise ModelFileError(f"{path!r} is corrupt: 'config' is {type(doc['config']).__name__}, not an object")
     for name, v in params.items():
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if not _is_finite_number(v):
             raise ModelFileError(f"{path!r} is corrupt: parameter {name!r} is {v!r:.60}, not a finite number")
     return doc
+
+
+def _is_finite_number(v) -> bool:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def load_into(model, path) -> None:
@@ -107,6 +120,14 @@ def load_new(path, expected=None):
     if not isinstance(config, dict):
         raise ModelFileError(f"{os.fspath(path)!r} has no config to rebuild a {doc['class']} from; "
                              "build the model yourself, then call model.load(path)")
+    try:  # the size the config implies, checked against the file before anything is built
+        count = cls.parameter_count(config)
+    except (TypeError, ValueError, KeyError) as e:
+        raise ModelFileError(f"{os.fspath(path)!r} is corrupt: its config {config} does not describe a "
+                             f"{doc['class']} ({e})") from None
+    if count is not None and count != len(doc["parameters"]):
+        raise ModelFileError(f"{os.fspath(path)!r} is corrupt: its config describes a {doc['class']} with "
+                             f"{count} parameters, but the file holds {len(doc['parameters'])}")
     try:
         model = cls(**config)
     except (TypeError, ValueError) as e:
