@@ -9,16 +9,7 @@ backward pass, the chain rule written out, network diagrams and training plots.
 viz only reads the public graph API (data, grad, label, op, parents, local_grads) and
 returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphviz-pure``).
 """
-import autograd
-
-if not getattr(autograd, "__scalargrad__", False):
-    raise ImportError(
-        f"'import autograd' found {getattr(autograd, '__file__', '?')}, which is not scalargrad's "
-        "engine: PyPI's unrelated package 'autograd' (HIPS) shares the import name and has "
-        "overwritten or shadowed it. Fix: run scalargrad from its own virtual environment "
-        "(python3 run.py ... creates .venv), or `pip uninstall autograd` and reinstall scalargrad "
-        "with `pip install --force-reinstall -e .`."
-    )
+from nn import _engine  # noqa: F401  (fails clearly if PyPI's unrelated 'autograd' took our engine's place)
 
 from .decision import plot_decision_boundary, plot_perceptron, plot_regression  # noqa: E402
 from .dot import Graph  # noqa: E402
