@@ -140,12 +140,26 @@ def engine_torch(weights, X, y):
     return step, lambda: None
 
 
+def without_guards(engine):
+    """An engine whose steps run with autograd.guards switched off (SCALARGRAD_GUARDS=0)."""
+    from autograd import guards
+
+    step, nodes = engine
+
+    def step_quiet(k):
+        with guards.disabled():
+            return step(k)
+
+    return step_quiet, nodes
+
+
 ENGINES = {
     "micrograd 0.1.0 (+ exp, log in its style)": (engine_micrograd, "reference"),
     "Value ops, one node per op, gc_paused()": (engine_value_ops, "scalar"),
     "nn.MLP(fused=False)": (lambda *a: engine_nn(*a, fused=False), "scalar"),
     "nn.MLP default (fused neuron)": (engine_nn, "scalar"),
     "nn.MLP batched, model(X) on the (32, 64) array": (engine_batched, "batched"),
+    "  the same, teaching guards off": (lambda *a: without_guards(engine_batched(*a)), "batched"),
     "PyTorch eager, float64": (engine_torch, "torch"),
 }
 

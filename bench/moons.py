@@ -148,6 +148,19 @@ def engine_torch(weights, X, y):
     return step, lambda: None
 
 
+def without_guards(engine):
+    """An engine whose steps run with autograd.guards switched off (SCALARGRAD_GUARDS=0)."""
+    from autograd import guards
+
+    step, nodes = engine
+
+    def step_quiet(k):
+        with guards.disabled():
+            return step(k)
+
+    return step_quiet, nodes
+
+
 ENGINES = {
     # name: (factory, kind)  kind "scalar": losses must equal micrograd's exactly
     "micrograd 0.1.0 (as released)": (engine_micrograd, "reference"),
@@ -156,6 +169,7 @@ ENGINES = {
     "nn.MLP(fused=False)": (lambda *a: engine_nn(*a, fused=False), "scalar"),
     "nn.MLP default (fused neuron)": (engine_nn, "scalar"),
     "nn.MLP batched, model(X) on the (100, 2) array": (engine_batched, "batched"),
+    "  the same, teaching guards off": (lambda *a: without_guards(engine_batched(*a)), "batched"),
     "PyTorch eager, float64": (engine_torch, "torch"),
 }
 
