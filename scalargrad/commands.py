@@ -1,6 +1,7 @@
 """``scalargrad graph`` and ``scalargrad gradcheck``: an expression at given values, drawn or checked."""
 from __future__ import annotations
 
+import math
 import sys
 from collections import Counter
 
@@ -31,6 +32,9 @@ def build(expression: str, pairs: list[str]) -> tuple[Expression, Value, dict]:
     if not root.label:
         root.label = "f"  # the picture and the chain-rule text then say f, df/dx
     root.backward()
+    if not math.isfinite(root.data):
+        print(f"note: f = {root.data} at these values (a step overflowed or had no real value), "
+              "so its gradients mean nothing here; try other values", file=sys.stderr)
     return expr, root, leaves
 
 

@@ -128,3 +128,8 @@ def test_version():
 
     r = run("--version")
     assert r.returncode == 0 and r.stdout.strip() == f"scalargrad {version('scalargrad')}"
+
+
+def test_a_non_finite_result_is_pointed_out():
+    r = run("gradcheck", "exp(x)", "x=1000")  # e**1000 overflows to inf
+    assert "f = inf" in r.stderr and "Traceback" not in r.stderr
