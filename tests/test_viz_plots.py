@@ -112,6 +112,15 @@ def test_decision_boundary(trained, tmp_path):
         viz.plot_decision_boundary(m, np.zeros((5, 3)), np.zeros(5))
 
 
+def test_decision_boundary_of_a_diverged_model_is_a_clear_error():
+    X, y = make_moons(20, seed=0)
+    m = nn.MLP(2, [4, 1], seed=0)
+    for p in m.parameters():
+        p.data = float("nan")
+    with pytest.raises(ValueError, match="diverged"):
+        viz.plot_decision_boundary(m, X, y, resolution=10)
+
+
 def test_regression_curve_is_the_model():
     x, y = make_curve(30, seed=0)
     m = nn.MLP(1, [5, 1], activation="tanh", seed=0)

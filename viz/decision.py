@@ -85,6 +85,10 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
     X, y = _data(X, y)
     gx, gy, grid = _grid(X, resolution)
     out = predict(model, grid)
+    if not np.all(np.isfinite(out)):
+        raise ValueError("plot_decision_boundary: the model's outputs are nan or inf on the plotting "
+                         "grid, so there is no boundary to draw; the training diverged (try a "
+                         "smaller learning rate)")
     fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
     if out.ndim == 1 or out.shape[1] == 1:
         s = out.reshape(gx.shape)
