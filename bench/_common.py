@@ -16,6 +16,12 @@ import subprocess
 import sys
 import time
 
+# One thread for numpy's BLAS and PyTorch (set before either loads): at these sizes every
+# engine is bound by per-op overhead, and on a shared 2-core machine a second thread only
+# adds stalls. Set the variables yourself to override.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
@@ -46,10 +52,14 @@ def machine() -> str:
     return ", ".join(parts)
 
 
-def time_runs(run, repeats: int) -> tuple[float, list[float], object]:
-    """Call ``run()`` ``repeats`` times; (median seconds, all seconds, last result)."""
+def time_runs(run, repeats: int, min_seconds: float = 1.0, max_repeats: int = 50):
+    """Call ``run()`` at least ``repeats`` times, and more (up to ``max_repeats``) until
+    ``min_seconds`` have passed, so that fast engines get a steady median too.
+
+    Returns (median seconds, all seconds, last result).
+    """
     seconds, result = [], None
-    for _ in range(repeats):
+    while len(seconds) < repeats or (sum(seconds) < min_seconds and len(seconds) < max_repeats):
         gc.collect()  # start each repeat from the same collector state
         t0 = time.perf_counter()
         result = run()

@@ -93,7 +93,7 @@ def main(argv=None):
         if any(s in name for s in args.skip) or (name.startswith("PyTorch") and not have_torch()):
             continue
         repeats = min(args.repeats, cap or args.repeats)
-        _, _, results = time_runs(lambda: [fn(args.n)], 1)
+        _, _, results = time_runs(lambda: [fn(args.n)], 1, min_seconds=0)
         runs = results + [fn(args.n) for _ in range(repeats - 1)]
         fwd = sorted(r[0] for r in runs)[len(runs) // 2]
         bwd = None if runs[0][1] is None else sorted(r[1] for r in runs)[len(runs) // 2]

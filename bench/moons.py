@@ -11,8 +11,8 @@ import argparse
 import gc
 import sys
 
+import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-
 from _common import (ROOT, have_torch, machine, micrograd_nodes, peak_in_child, print_table,  # noqa: F401
                      fmt_bytes, rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
@@ -232,7 +232,7 @@ def main(argv=None):
                      nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
     print_table(
         f"A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD), "
-        f"{args.steps} steps, median of {args.repeats}",
+        f"{args.steps} steps per repeat, median of >= {args.repeats} repeats (fast engines: as many as fill 1 s)",
         ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"],
         rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
     return results
