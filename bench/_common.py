@@ -52,17 +52,19 @@ def machine() -> str:
     return ", ".join(parts)
 
 
-def time_runs(run, repeats: int, min_seconds: float = 1.0, max_repeats: int = 50):
-    """Call ``run()`` at least ``repeats`` times, and more (up to ``max_repeats``) until
-    ``min_seconds`` have passed, so that fast engines get a steady median too.
+def time_runs(run, repeats: int, min_seconds: float = 1.0, max_repeats: int = 50, prepare=None):
+    """Call ``run()`` (or ``run(prepare())``, untimed setup first) at least ``repeats``
+    times, and more (up to ``max_repeats``) until ``min_seconds`` have passed, so that fast
+    engines get a steady median too.
 
     Returns (median seconds, all seconds, last result).
     """
     seconds, result = [], None
     while len(seconds) < repeats or (sum(seconds) < min_seconds and len(seconds) < max_repeats):
+        args = () if prepare is None else (prepare(),)
         gc.collect()  # start each repeat from the same collector state
         t0 = time.perf_counter()
-        result = run()
+        result = run(*args)
         seconds.append(time.perf_counter() - t0)
     return statistics.median(seconds), seconds, result
 

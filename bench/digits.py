@@ -184,12 +184,12 @@ def main(argv=None):
         if name.startswith("PyTorch") and not have_torch():
             continue
 
-        def train(factory=factory):
-            step, _ = factory(weights, X, y)
+        def train(step):
             return [step(k) for k in range(args.steps)]
 
         try:
-            median, _, losses = time_runs(train, args.repeats)
+            median, _, losses = time_runs(train, args.repeats,
+                                          prepare=lambda factory=factory: factory(weights, X, y)[0])
             results[name] = (median / args.steps, losses, factory(weights, X, y)[1]())
         except Exception as e:  # one broken engine must not hide the others
             print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)

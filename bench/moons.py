@@ -183,11 +183,10 @@ def available(name: str) -> bool:
 def run_engine(name, weights, X, y, steps, repeats):
     factory, kind = ENGINES[name]
 
-    def train():
-        step, _ = factory(weights, X, y)
+    def train(step):
         return [step(k) for k in range(steps)]
 
-    median, _, losses = time_runs(train, repeats)
+    median, _, losses = time_runs(train, repeats, prepare=lambda: factory(weights, X, y)[0])
     _, nodes = factory(weights, X, y)
     return median / steps, losses, nodes()
 
