@@ -48,7 +48,8 @@ def machine() -> str:
         pass
     if have_torch():
         import torch
-        parts.append(f"torch {torch.__version__} ({torch.get_num_threads()} threads)")
+        n = torch.get_num_threads()
+        parts.append(f"torch {torch.__version__} ({n} thread{'s' if n != 1 else ''})")
     return ", ".join(parts)
 
 

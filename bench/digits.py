@@ -14,8 +14,8 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (ROOT, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value,  # noqa: F401
-                     peak_in_child, print_table, rel_diff, report_peak, time_runs)
+from _common import (fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
+                     print_table, rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [64, 32, 10]

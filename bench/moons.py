@@ -11,10 +11,8 @@ import argparse
 import gc
 import sys
 
-import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
-import numpy as np
-from _common import (ROOT, have_torch, machine, micrograd_nodes, peak_in_child, print_table,  # noqa: F401
-                     fmt_bytes, rel_diff, report_peak, time_runs)
+from _common import (fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
+                     rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [2, 16, 16, 1]
