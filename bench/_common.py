@@ -174,3 +174,16 @@ def print_table(title: str, header: list[str], rows: list[list], notes: list[str
 def rel_diff(a: list[float], b: list[float]) -> float:
     """The largest relative difference between two loss curves."""
     return max(abs(x - y) / max(abs(y), 1e-300) for x, y in zip(a, b))
+
+
+def without_guards(engine):
+    """An engine whose steps run with autograd.guards switched off (SCALARGRAD_GUARDS=0)."""
+    from autograd import guards
+
+    step, nodes = engine
+
+    def step_quiet(k):
+        with guards.disabled():
+            return step(k)
+
+    return step_quiet, nodes

@@ -14,7 +14,7 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
+from _common import (without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
                      print_table, rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -138,19 +138,6 @@ def engine_torch(weights, X, y):
         return float(total.item())
 
     return step, lambda: None
-
-
-def without_guards(engine):
-    """An engine whose steps run with autograd.guards switched off (SCALARGRAD_GUARDS=0)."""
-    from autograd import guards
-
-    step, nodes = engine
-
-    def step_quiet(k):
-        with guards.disabled():
-            return step(k)
-
-    return step_quiet, nodes
 
 
 ENGINES = {

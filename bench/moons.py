@@ -11,7 +11,7 @@ import argparse
 import gc
 import sys
 
-from _common import (fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
+from _common import (without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
                      rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -144,19 +144,6 @@ def engine_torch(weights, X, y):
         return float(total.item())
 
     return step, lambda: None
-
-
-def without_guards(engine):
-    """An engine whose steps run with autograd.guards switched off (SCALARGRAD_GUARDS=0)."""
-    from autograd import guards
-
-    step, nodes = engine
-
-    def step_quiet(k):
-        with guards.disabled():
-            return step(k)
-
-    return step_quiet, nodes
 
 
 ENGINES = {
