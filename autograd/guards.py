@@ -55,6 +55,7 @@ _on = dict.fromkeys(GUARDS, os.environ.get("SCALARGRAD_GUARDS", "1") not in ("0"
 # How many nodes (those with a leaf operand) the stale-data check recomputes per backward():
 # every one in a classroom-sized graph; in a big graph, the ones nearest the output.
 STALE_CHECK_NODES = 32
+BATCHED_CHECK_COST = 8  # a batched node's recheck costs numpy calls: it counts as 8 nodes
 
 # read by Value.backward on every call: False when no backward guard is on
 checks_backward = _on["stale_data"] or _on["backward_non_output"]
@@ -130,7 +131,8 @@ def check_stale_data(root, limit: int | None = None) -> None:
     A node stores its value and local derivatives, computed from its operands' data at
     forward time; recomputing the op from the operands' *current* data must give the
     same value. Checked: up to ``limit`` (``STALE_CHECK_NODES``) nodes that have a leaf
-    operand (parameters and inputs are leaves), nearest the output first.
+    operand (parameters and inputs are leaves), nearest the output first; a batched node
+    counts as ``BATCHED_CHECK_COST`` nodes.
     """
     budget = STALE_CHECK_NODES if limit is None else limit
     stack, seen = [root], set()
@@ -146,14 +148,19 @@ def check_stale_data(root, limit: int | None = None) -> None:
             else:
                 has_leaf = True
         if has_leaf:
-            budget -= 1
+            budget -= 1 if node.data.__class__ is float else BATCHED_CHECK_COST
             _recheck(node)
 
 
 def _recheck(node) -> None:
     """Raise StaleDataError if ``node``'s op, rerun on its operands' current data, differs."""
     if node.op == "neuron" and node.data.__class__ is not float:
-        return  # a batched neuron: act'(z) differs per sample, nothing cheap to compare
+        w = getattr(node.local_grads, "w", None)  # a batched neuron keeps the weights it used
+        if w is not None:
+            now = np.array([p.data for p in node.parents[:len(w)]], dtype=float)
+            if not np.array_equal(w, now) and not _same(w, now):
+                _raise_stale(node, "its weights' .data are not the ones it was computed with")
+        return
     data = [p.data for p in node.parents]
     if node.op == "neuron":
         fresh = _neuron_locals_match(node, data)

@@ -113,6 +113,21 @@ def test_fused_neuron_weight_change_is_caught(activation):
         y.backward()
 
 
+def test_optimizer_step_before_backward_of_a_batched_model_is_caught():
+    import numpy as np
+
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(3, [4, 1], seed=0)
+    X = np.random.default_rng(0).normal(size=(8, 3))
+    loss = nn.mse_loss(model(X), np.ones(8))  # one graph for the whole batch
+    with no_teaching_warning():
+        loss.backward()  # no false alarm
+    opt = nn.optim.SGD(model.parameters(), lr=0.1)
+    opt.step()  # the weights move: the graph is stale now
+    with pytest.raises(StaleDataError, match="'neuron'"):
+        loss.backward()
+
+
 def test_switch_off_one_guard_and_all_guards():
     w, b, x, loss = small_model()
     w.data -= 0.1
