@@ -55,6 +55,9 @@ _on = dict.fromkeys(GUARDS, os.environ.get("SCALARGRAD_GUARDS", "1") not in ("0"
 # How many nodes (those with a leaf operand) the stale-data check recomputes per backward():
 # every one in a classroom-sized graph; in a big graph, the ones nearest the output.
 STALE_CHECK_NODES = 32
+# How many parameters (spread evenly, first and last included) optimizer.step() marks and
+# checks for grads not zeroed since the previous step.
+STEP_CHECK_PARAMS = 16
 BATCHED_CHECK_COST = 8  # a batched node's recheck costs numpy calls: it counts as 8 nodes
 
 # read by Value.backward on every call: False when no backward guard is on
@@ -270,9 +273,14 @@ class _GradAtStep(float):
 
 def check_step(params) -> None:
     """Call at the start of ``optimizer.step()``: warn if the grads were not zeroed since the
-    previous step, then mark the current grads (a plain-float subclass, same value)."""
+    previous step, then mark the current grads (a plain-float subclass, same value).
+    Checked: all parameters, or ``STEP_CHECK_PARAMS`` of them spread evenly in a big model."""
     if not _on["grads_not_zeroed"]:
         return
+    n = len(params)
+    sampled = n > STEP_CHECK_PARAMS
+    if sampled:  # an even spread: a forgotten zero_grad() leaves every grad stale
+        params = [params[i * (n - 1) // (STEP_CHECK_PARAMS - 1)] for i in range(STEP_CHECK_PARAMS)]
     stale = []
     for p in params:
         g = p.grad
@@ -284,7 +292,8 @@ def check_step(params) -> None:
         names = ", ".join(repr(p.label) if p.label else "?" for p in stale[:3])
         more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
         warnings.warn(
-            f"optimizer.step(): the gradients of {len(stale)} parameters ({names}{more}) were not "
+            f"optimizer.step(): the gradients of {len(stale)} parameters ({names}{more}"
+            f"{f'; {len(params)} of the {n} were checked' if sampled else ''}) were not "
             "zeroed since the previous step(), so they still contain that step's gradients: "
             "backward() adds into .grad (it accumulates), and this step mixes the gradients of two "
             "batches (or applies the same gradients twice). Fix: call optimizer.zero_grad() (or "

@@ -233,6 +233,21 @@ def test_step_without_zero_grad_warns_naming_the_parameters():
     assert len(record) == 1
 
 
+def test_step_without_zero_grad_of_a_big_model_warns_and_with_it_is_quiet():
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(4, [8, 8, 1], seed=0)  # 121 parameters: step() checks an even spread of them
+    opt = nn.optim.SGD(model.parameters(), lr=0.01)
+    x = [0.5, -1.0, 2.0, 0.25]
+    with no_teaching_warning():
+        for _ in range(3):
+            opt.zero_grad()
+            (model(x) ** 2).backward()
+            opt.step()
+    (model(x) ** 2).backward()  # no zero_grad(): the previous step's grads are still there
+    with pytest.warns(TeachingWarning, match=r"of the 121 were checked.*zero_grad"):
+        opt.step()
+
+
 def test_same_grads_stepped_twice_warns():
     w = Value(0.5, label="w")
     forward(w, 0.1).backward()
