@@ -41,7 +41,7 @@ def neuron_rule(xp, w, b, x, activation=None, **params):
     if activation is None:
         y, d = z, 1.0
     else:
-        y, (d,) = activation(xp, z, **params)
+        y, (d,) = activation(xp, z, **params) if params else activation(xp, z)
     if d.__class__ is float:  # a scalar derivative: 1 and 0 are common (relu, identity, step)
         if d == 1.0:
             return y, (*x, 1.0, *w)
@@ -96,15 +96,45 @@ def _fused(xp, parents: tuple, wd: list, bd, xd: list, rule, params) -> Value:
     ``xp``: ``xp_of(xd)``, computed once by a caller that feeds the same x to many neurons.
     """
     try:
-        if grad_mode._enabled:
-            y, local = neuron_rule(xp, wd, bd, xd, rule, **params)
-        else:  # no graph is kept: skip the local grads
+        if not grad_mode._enabled:  # no graph is kept: skip the local grads
             z = sum(map(mul, wd, xd), bd)
             y = z if rule is None else rule(xp, z, **params)[0]
             local = ()
+        elif params:
+            y, local = neuron_rule(xp, wd, bd, xd, rule, **params)
+        else:  # the common case: no ** call
+            y, local = neuron_rule(xp, wd, bd, xd, rule)
     except DomainError as e:
         raise DomainError(f"{e}; {describe_operands('neuron', parents)}") from None
     return _node(y, "neuron", parents, local)
+
+
+def fused_layer(plans: list, xs: tuple, xd: list) -> list:
+    """One fused node per neuron of a layer on the same inputs ``xs`` (data ``xd``).
+
+    ``plans``: tuples (w..., b as a tuple of Values; weight data; bias data; activation
+    rule; label), as for ``batched_layer``. The same nodes as ``_fused`` one by one, with
+    the per-node checks (grad mode, errors) done once for the layer.
+    """
+    xp = xp_of(xd)
+    if not grad_mode._enabled:
+        out = [_fused(xp, wb + xs, wd, bd, xd, rule, {}) for wb, wd, bd, rule, _ in plans]
+        for node, plan in zip(out, plans):
+            node.label = plan[4]
+        return out
+    out = []
+    append = out.append
+    try:
+        for wb, wd, bd, rule, label in plans:
+            y, local = neuron_rule(xp, wd, bd, xd, rule)
+            node = _node(y, "neuron", wb + xs, local)
+            node.label = label
+            append(node)
+    except DomainError:  # _fused names the neuron's operands
+        wb, wd, bd, rule, _ = plans[len(out)]
+        _fused(xp, wb + xs, wd, bd, xd, rule, {})
+        raise
+    return out
 
 
 # --- batched mode: each neuron is one matrix-vector product -------------------------------

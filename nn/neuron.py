@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from autograd import Value
-from autograd.fused import _fused, activation_rule, batched_layer, xp_of
+from autograd.fused import _fused, activation_rule, batched_layer, fused_layer, xp_of
 from autograd.value import _constant
 
 from . import activations, init as initialise
@@ -77,6 +77,8 @@ def _run_neurons(neurons: list, rows: list) -> list:
         out = batched_layer(plans, rows[0], [v.data for v in rows[0]])  # batched inputs: the
         if out is not None:                                             # layer in one product
             return [out]
+    if None not in plans:
+        return [fused_layer(plans, xs, [v.data for v in xs]) for xs in rows]
     out = []
     for xs in rows:
         xd = [v.data for v in xs]
