@@ -73,11 +73,12 @@ def _run_neurons(neurons: list, rows: list) -> list:
     Each neuron's weights are read once for all the samples (a batch shares them).
     """
     plans = [n._plan() for n in neurons]
-    if len(rows) == 1 and rows[0] and rows[0][0].data.__class__ is np.ndarray and None not in plans:
+    all_fused = all(plans)  # a plan is a tuple, or None for a fine-grained neuron
+    if len(rows) == 1 and rows[0] and rows[0][0].data.__class__ is np.ndarray and all_fused:
         out = batched_layer(plans, rows[0], [v.data for v in rows[0]])  # batched inputs: the
         if out is not None:                                             # layer in one product
             return [out]
-    if None not in plans:
+    if all_fused:
         return [fused_layer(plans, xs, [v.data for v in xs]) for xs in rows]
     out = []
     for xs in rows:
