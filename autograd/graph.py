@@ -46,10 +46,11 @@ def backward_order(root) -> list:
     """
     if not root.parents:
         return []
+    # "reached" is "grad is zero": the 0.0 written is a float object made for this walk,
+    # so an identity test replaces a set of visited nodes (no object made before can be it)
+    zero = float(0)
     order = []
     finish = order.append
-    visited = set()
-    visit = visited.add
     stack = [root]
     push = stack.append
     pop = stack.pop
@@ -58,14 +59,13 @@ def backward_order(root) -> list:
         if node is _FINISH:
             finish(pop())
             continue
-        if node in visited:
+        if node.grad is zero:
             continue
-        visit(node)
-        node.grad = 0.0
+        node.grad = zero
         push(node)
         push(_FINISH)
         for p in node.parents:
-            if p.parents and p not in visited:
+            if p.parents and p.grad is not zero:
                 push(p)
     return order
 
