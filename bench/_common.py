@@ -187,3 +187,33 @@ def without_guards(engine):
             return step(k)
 
     return step_quiet, nodes
+
+
+def training_rows(results: dict, engines: dict, script: str, no_memory: bool) -> list[list]:
+    """Table rows for a training workload: ms/step, ratio to the reference engine (the one of
+    kind "reference"), to PyTorch, nodes, peak memory and how the losses agree.
+
+    ``results``: name -> (seconds per step, losses, nodes); ``engines``: name -> (factory, kind),
+    kind "scalar" meaning the losses must equal the reference's exactly.
+    """
+    ref_name = next(name for name, (_, kind) in engines.items() if kind == "reference")
+    ref_s, ref_losses, _ = results[ref_name]
+    torch_s = results.get("PyTorch eager, float64", (None,))[0]
+    rows = []
+    for name, (sec, losses, nodes) in results.items():
+        kind = engines[name][1]
+        if kind == "reference":
+            agree = "reference"
+        elif kind == "scalar" and losses == ref_losses:
+            agree = "identical"
+        else:
+            first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
+            agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
+        peak = None if no_memory else peak_in_child(script, name)
+        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_s / sec:.1f}x",
+                     f"{sec / torch_s:.2f}" if torch_s else "n/a",
+                     nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
+    return rows
+
+
+TRAINING_HEADER = ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"]

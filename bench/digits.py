@@ -14,7 +14,7 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
+from _common import (TRAINING_HEADER, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
                      print_table, rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -180,26 +180,12 @@ def main(argv=None):
             results[name] = (median / args.steps, losses, factory(weights, X, y)[1]())
         except Exception as e:  # one broken engine must not hide the others
             print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
-    ref_name = next(iter(ENGINES))
-    ref_s, ref_losses, _ = results[ref_name]
-    torch_s = results.get("PyTorch eager, float64", (None,))[0]
-    rows = []
-    for name, (sec, losses, nodes) in results.items():
-        kind = ENGINES[name][1]
-        if kind == "reference":
-            agree = "reference"
-        else:
-            first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
-            agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
-        peak = None if args.no_memory else peak_in_child(__file__, name)
-        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_s / sec:.1f}x",
-                     f"{sec / torch_s:.2f}" if torch_s else "n/a",
-                     nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
+    ref_losses = results[next(iter(ENGINES))][1]
+    rows = training_rows(results, ENGINES, __file__, args.no_memory)
     print_table(
         f"C: digits-sized classifier (batch 32 x 64, MLP 64-32-10 ReLU, softmax cross-entropy, "
         f"SGD), {args.steps} steps per repeat, median of >= {args.repeats} repeats (fast engines: as many as fill 1 s)",
-        ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"],
-        rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+        TRAINING_HEADER, rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
     return results
 
 

@@ -11,7 +11,7 @@ import argparse
 import gc
 import sys
 
-from _common import (without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
+from _common import (TRAINING_HEADER, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
                      rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -198,27 +198,12 @@ def main(argv=None):
                 results[name] = run_engine(name, weights, X, y, args.steps, args.repeats)
             except Exception as e:  # one broken engine must not hide the others
                 print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
-    ref_ms, ref_losses, _ = results["micrograd 0.1.0 (as released)"]
-    torch_ms = results.get("PyTorch eager, float64", (None,))[0]
-    rows = []
-    for name, (sec, losses, nodes) in results.items():
-        kind = ENGINES[name][1]
-        if kind == "reference":
-            agree = "reference"
-        elif kind == "scalar" and losses == ref_losses:
-            agree = "identical"
-        else:
-            first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
-            agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
-        peak = None if args.no_memory else peak_in_child(__file__, name)
-        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_ms / sec:.1f}x",
-                     f"{sec / torch_ms:.2f}" if torch_ms else "n/a",
-                     nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
+    ref_losses = results["micrograd 0.1.0 (as released)"][1]
+    rows = training_rows(results, ENGINES, __file__, args.no_memory)
     print_table(
         f"A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD), "
         f"{args.steps} steps per repeat, median of >= {args.repeats} repeats (fast engines: as many as fill 1 s)",
-        ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"],
-        rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+        TRAINING_HEADER, rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
     return results
 
 
