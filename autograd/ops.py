@@ -9,7 +9,7 @@ line in ``value.py`` that names it as a method or operator.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -132,7 +132,6 @@ class Op:
     name: str  # the node's ``op`` string, e.g. "*" or "tanh"
     rule: Callable
     arity: int
-    domain: dict = field(default_factory=dict)  # test inputs: see tests/test_ops.py
 
     @property
     def math(self) -> str:
