@@ -217,3 +217,22 @@ def training_rows(results: dict, engines: dict, script: str, no_memory: bool) ->
 
 
 TRAINING_HEADER = ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"]
+
+
+def nn_step(model, loss_fn, lr_at):
+    """A training step through nn: SGD at lr ``lr_at(k)``, zero_grad, backward, GC paused."""
+    import nn
+    from autograd import gc_paused
+
+    opt = nn.optim.SGD(model.parameters(), lr=lr_at(0))
+
+    def step(k):
+        with gc_paused():
+            total = loss_fn()
+            opt.zero_grad()
+            total.backward()
+            opt.lr = lr_at(k)
+            opt.step()
+        return float(total.data)
+
+    return step

@@ -14,7 +14,7 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (TRAINING_HEADER, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
+from _common import (TRAINING_HEADER, nn_step, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
                      print_table, rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -78,23 +78,6 @@ def engine_value_ops(weights, X, y):
     return step_paused, lambda: len(topological_order(loss()))
 
 
-def nn_step(model, loss_fn):
-    import nn
-    from autograd import gc_paused
-
-    opt = nn.optim.SGD(model.parameters(), lr=LR)
-
-    def step(k):
-        with gc_paused():
-            total = loss_fn()
-            opt.zero_grad()
-            total.backward()
-            opt.step()
-        return float(total.data)
-
-    return step
-
-
 def engine_nn(weights, X, y, fused=True):
     import nn
     from autograd import topological_order
@@ -105,7 +88,7 @@ def engine_nn(weights, X, y, fused=True):
     def loss():
         return nn.cross_entropy([model(row) for row in rows], y)
 
-    return nn_step(model, loss), lambda: len(topological_order(loss()))
+    return nn_step(model, loss, lambda k: LR), lambda: len(topological_order(loss()))
 
 
 def engine_batched(weights, X, y):
@@ -117,7 +100,7 @@ def engine_batched(weights, X, y):
     def loss():  # model(X) with X of shape (32, 64): ten batched logits
         return nn.cross_entropy(model(X), y)
 
-    return nn_step(model, loss), lambda: len(topological_order(loss()))
+    return nn_step(model, loss, lambda k: LR), lambda: len(topological_order(loss()))
 
 
 def engine_torch(weights, X, y):

@@ -11,7 +11,7 @@ import argparse
 import gc
 import sys
 
-from _common import (TRAINING_HEADER, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
+from _common import (TRAINING_HEADER, nn_step, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
                      rel_diff, report_peak, time_runs)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
@@ -78,25 +78,6 @@ def engine_value_ops(weights, X, y, paused=False):
     return step, lambda: len(topological_order(loss()))
 
 
-def nn_step(model, loss_fn, X, y):
-    """A training step through nn: SGD, model.zero_grad(), backward, with the GC paused."""
-    import nn
-    from autograd import gc_paused
-
-    opt = nn.optim.SGD(model.parameters(), lr=1.0)
-
-    def step(k):
-        with gc_paused():
-            total = loss_fn()
-            opt.zero_grad()
-            total.backward()
-            opt.lr = lr_at(k)
-            opt.step()
-        return float(total.data)
-
-    return step
-
-
 def engine_nn(weights, X, y, fused=True):
     import nn
     from autograd import topological_order
@@ -109,7 +90,7 @@ def engine_nn(weights, X, y, fused=True):
         scores = [model(row) for row in rows]
         return nn.hinge_loss(scores, y) + nn.l2_penalty(params, ALPHA)
 
-    return nn_step(model, loss, X, y), lambda: len(topological_order(loss()))
+    return nn_step(model, loss, lr_at), lambda: len(topological_order(loss()))
 
 
 def engine_batched(weights, X, y):
@@ -122,7 +103,7 @@ def engine_batched(weights, X, y):
     def loss():  # model(X) with X of shape (100, 2): one graph for the whole batch
         return nn.hinge_loss(model(X), y) + nn.l2_penalty(params, ALPHA)
 
-    return nn_step(model, loss, X, y), lambda: len(topological_order(loss()))
+    return nn_step(model, loss, lr_at), lambda: len(topological_order(loss()))
 
 
 def engine_torch(weights, X, y):
