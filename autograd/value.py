@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 
 from . import grad_mode, guards, ops
-from .graph import backward_order, gc_paused, topological_order, zero_grad
+from .graph import backward_order, gc_paused, zero_grad
 from .ops import ARRAY, SCALAR, DomainError, ZeroGrads
 
 _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"

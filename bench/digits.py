@@ -14,8 +14,8 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (TRAINING_HEADER, nn_step, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, micrograd_value, peak_in_child,
-                     print_table, rel_diff, report_peak, time_runs)
+from _common import (TRAINING_HEADER, have_torch, machine, micrograd_nodes, micrograd_value, nn_step, print_table,
+                     report_peak, time_runs, training_rows, without_guards)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [64, 32, 10]

@@ -11,8 +11,8 @@ import argparse
 import gc
 import sys
 
-from _common import (TRAINING_HEADER, nn_step, training_rows, without_guards, fmt_bytes, have_torch, machine, micrograd_nodes, peak_in_child, print_table,
-                     rel_diff, report_peak, time_runs)
+from _common import (TRAINING_HEADER, have_torch, machine, micrograd_nodes, nn_step, print_table, report_peak,
+                     time_runs, training_rows, without_guards)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [2, 16, 16, 1]

@@ -3,7 +3,6 @@ or an ExpressionError (DomainError for values outside an op's domain), never any
 it never hangs and never runs code."""
 import builtins
 import contextlib
-import math
 import os
 import signal
 import subprocess

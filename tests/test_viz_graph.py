@@ -14,7 +14,7 @@ import nn
 import viz
 from autograd import Value, topological_order
 from viz.fmt import fmt
-from viz.graph import ACTIVE, FILL
+from viz.graph import FILL
 
 needs_renderer = pytest.mark.skipif(viz.renderer() is None, reason="no Graphviz renderer installed")
 NODE = re.compile(r"^\s*(n\d+|g\d+|L\d+) \[", re.M)
