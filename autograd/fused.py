@@ -26,8 +26,9 @@ import numpy as np
 
 from . import grad_mode, value
 from .ops import ARRAY, OPS, SCALAR, DomainError, Op
+from .neuron_grads import NeuronGrads, SharedInputs
 from .ops import zeros as _zeros  # local grads of a neuron whose act'(z) is 0: backward skips it
-from .value import Value, _constant, _node, describe_operands
+from .value import Value, _constant, _new, _node, describe_operands
 
 
 def neuron_rule(xp, w, b, x, activation=None, **params):
@@ -37,17 +38,22 @@ def neuron_rule(xp, w, b, x, activation=None, **params):
     ``activation``: a one-operand rule of ``ops.py`` (e.g. ``ops.relu``) or None for identity.
     Returns ``(y, local_grads)`` with local grads in parent order (w..., b, x...).
     """
-    z = sum(map(mul, w, x), b)  # b + w_0·x_0 + w_1·x_1 + ...: micrograd's order, same rounding
-    if activation is None:
-        y, d = z, 1.0
-    else:
-        y, (d,) = activation(xp, z, **params) if params else activation(xp, z)
+    y, d = neuron_value(xp, w, b, x, activation, **params)
     if d.__class__ is float:  # a scalar derivative: 1 and 0 are common (relu, identity, step)
         if d == 1.0:
             return y, (*x, 1.0, *w)
         if d == 0.0:
             return y, _zeros(2 * len(w) + 1)
     return y, (*[d * xi for xi in x], d, *[d * wi for wi in w])
+
+
+def neuron_value(xp, w, b, x, activation=None, **params):
+    """(y, act'(z)) for y = act(z), z = Σ w_i·x_i + b: the factors of ``neuron_rule``'s grads."""
+    z = sum(map(mul, w, x), b)  # b + w_0·x_0 + w_1·x_1 + ...: micrograd's order, same rounding
+    if activation is None:
+        return z, 1.0
+    y, (d,) = activation(xp, z, **params) if params else activation(xp, z)
+    return y, d
 
 
 NEURON = Op("neuron", neuron_rule, arity=-1)  # variadic (2n + 1 operands), so not in OPS
@@ -109,30 +115,41 @@ def _fused(xp, parents: tuple, wd: list, bd, xd: list, rule, params) -> Value:
     return _node(y, "neuron", parents, local)
 
 
-def fused_layer(plans: list, xs: tuple, xd: list) -> list:
+def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
     """One fused node per neuron of a layer on the same inputs ``xs`` (data ``xd``).
 
-    ``plans``: tuples (w..., b as a tuple of Values; weight data; bias data; activation
-    rule; label), as for ``batched_layer``. The same nodes as ``_fused`` one by one, with
-    the per-node checks (grad mode, errors) done once for the layer.
+    ``neurons``: per neuron (w..., b as a tuple of Values; lo; hi; activation rule; label;
+    True when w and b are all leaves), its weights' data being ``data[lo:hi]`` and its
+    bias's ``data[hi]``. The same nodes as ``_fused`` one by one, with the per-node checks
+    (grad mode, errors) done once for the layer. On one sample, a neuron whose weights and
+    bias are leaves keeps its local grads as factors shared with the layer (``NeuronGrads``).
     """
     xp = xp_of(xd)
-    if not grad_mode._enabled:
-        out = [_fused(xp, wb + xs, wd, bd, xd, rule, {}) for wb, wd, bd, rule, _ in plans]
-        for node, plan in zip(out, plans):
-            node.label = plan[4]
-        return out
     out = []
     append = out.append
+    if not grad_mode._enabled or xp is not SCALAR:
+        for wb, lo, hi, rule, label, _ in neurons:
+            node = _fused(xp, wb + xs, data[lo:hi], data[hi], xd, rule, {})
+            node.label = label
+            append(node)
+        return out
+    shared = _new(SharedInputs)
+    shared.xs, shared.xd, shared.mark = xs, xd, None
     try:
-        for wb, wd, bd, rule, label in plans:
-            y, local = neuron_rule(xp, wd, bd, xd, rule)
+        for wb, lo, hi, rule, label, leaves in neurons:
+            wd = data[lo:hi]
+            if leaves:
+                y, d = neuron_value(SCALAR, wd, data[hi], xd, rule)
+                local = _new(NeuronGrads)
+                local.inputs, local.w, local.d = shared, wd, d
+            else:
+                y, local = neuron_rule(SCALAR, wd, data[hi], xd, rule)
             node = _node(y, "neuron", wb + xs, local)
             node.label = label
             append(node)
     except DomainError:  # _fused names the neuron's operands
-        wb, wd, bd, rule, _ = plans[len(out)]
-        _fused(xp, wb + xs, wd, bd, xd, rule, {})
+        wb, lo, hi, rule = neurons[len(out)][:4]
+        _fused(xp, wb + xs, data[lo:hi], data[hi], xd, rule, {})
         raise
     return out
 
@@ -250,7 +267,7 @@ def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
     once: Z = W·X + b is one matrix product and the activation one call on Z.
 
     ``neurons``: tuples (w..., b as a tuple of Values; weight data; bias data; activation
-    rule; label). Returns None when the inputs are not batches of one size or the weights
+    rule; label; whether w and b are leaves). Returns None when the inputs are not batches of one size or the weights
     are not plain numbers: the general path then builds the nodes one by one.
     """
     group = InputGroup.of(xs, xd)
@@ -273,7 +290,7 @@ def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
             return None  # the general path names the neuron and its operands
     record = grad_mode._enabled
     out = []
-    for i, (wb, _, _, _, label) in enumerate(neurons):
+    for i, (wb, _, _, _, label, _) in enumerate(neurons):
         node = _node(Y[i], "neuron", wb + xs,
                      BatchedNeuronGrads(group, W[i], D if D.__class__ is float else D[i]) if record else ())
         node.label = label

@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import gc
 
+from .neuron_grads import NeuronGrads
+
 _FINISH = object()  # stack marker: the node below it has all its parents in the order
 
 
@@ -64,7 +66,14 @@ def backward_order(root) -> list:
         node.grad = zero
         push(node)
         push(_FINISH)
-        for p in node.parents:
+        parents = node.parents
+        if node.local_grads.__class__ is NeuronGrads:  # a fused neuron of nn: its weights and
+            inputs = node.local_grads.inputs           # bias are leaves, and its layer's other
+            if inputs.mark is zero:                    # neurons share its inputs: look at them
+                continue                               # once per layer
+            inputs.mark = zero
+            parents = inputs.xs
+        for p in parents:
             if p.parents and p.grad is not zero:
                 push(p)
     return order

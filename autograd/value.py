@@ -12,6 +12,7 @@ import numpy as np
 
 from . import grad_mode, guards, ops
 from .graph import backward_order, gc_paused, zero_grad
+from .neuron_grads import NeuronGrads
 from .ops import ARRAY, SCALAR, DomainError, ZeroGrads
 
 _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
@@ -84,8 +85,12 @@ class Value:
                     b.grad += db * g
                 else:
                     local_grads = node.local_grads
-                    if local_grads.__class__ is ZeroGrads and g - g == 0.0:
-                        continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
+                    if local_grads.__class__ is not tuple:
+                        if local_grads.__class__ is NeuronGrads:  # a fused neuron's factors
+                            local_grads.backprop(parents, g)
+                            continue
+                        if local_grads.__class__ is ZeroGrads and g - g == 0.0:
+                            continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
                     for parent, local in zip(parents, local_grads):
                         parent.grad += local * g
 

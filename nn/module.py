@@ -15,6 +15,40 @@ from autograd import Value, no_grad
 
 REGISTRY: dict[str, type] = {}  # class name -> class, for rebuilding a model from its file
 
+# Counts changes to any module's attributes or lists: a layer keeps the list of its
+# parameters (and which neuron owns which) from one forward call to the next while this
+# number stays the same, and reads only their .data again.
+structure_version = 0
+
+
+def _changed() -> None:
+    global structure_version
+    structure_version += 1
+
+
+class WatchedList(list):
+    """A list held in a module's public attribute (weights, neurons, layers): a plain list
+    that counts its in-place changes in ``structure_version``."""
+
+    __slots__ = ()
+
+
+def _watching(name: str):
+    method = getattr(list, name)
+
+    def changing(self, *args):
+        _changed()
+        return method(self, *args)
+
+    changing.__name__ = name
+    return changing
+
+
+for _method in ("__setitem__", "__delitem__", "__iadd__", "__imul__", "append", "extend", "insert",
+              "pop", "remove", "clear", "sort", "reverse"):
+    setattr(WatchedList, _method, _watching(_method))
+del _method
+
 
 class _model_or_class_method:
     """``Model.load(path)`` builds a new model; ``model.load(path)`` loads into this one."""
@@ -39,6 +73,14 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
+
+    def __setattr__(self, name: str, value) -> None:
+        """Set the attribute, and count the change in ``structure_version`` (a public list
+        is held as a ``WatchedList``, so that changing it in place counts too)."""
+        if value.__class__ is list and not name.startswith("_"):
+            value = WatchedList(value)
+        object.__setattr__(self, name, value)
+        _changed()
 
     def forward(self, x):
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")

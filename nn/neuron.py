@@ -18,6 +18,7 @@ from autograd.value import _constant
 
 from . import activations, init as initialise
 from .dropout import Dropout
+from . import module
 from .module import Module
 
 _FUSED = True
@@ -31,6 +32,7 @@ def set_fused(flag: bool = True) -> None:
     """
     global _FUSED
     _FUSED = bool(flag)
+    module._changed()
 
 
 def is_fused() -> bool:
@@ -67,30 +69,63 @@ def _check_size(name: str, n) -> int:
     return int(n)
 
 
-def _run_neurons(neurons: list, rows: list) -> list:
+class _Plans:
+    """What a layer's fused nodes need from its neurons, kept between forward calls while
+    no module changes (``module.structure_version``): per neuron (w..., b as a tuple;
+    lo; hi; activation rule; label; True when w and b are leaves), or None for a neuron
+    that builds micrograd's graph; and ``params``, every fused neuron's w..., b in one
+    list, whose data each call reads anew (weights ``[lo:hi]``, bias ``[hi]``)."""
+
+    __slots__ = ("version", "neurons", "params", "all_fused")
+
+    def __init__(self):
+        self.version = None
+
+    def update(self, neurons: list) -> None:
+        if self.version == module.structure_version:
+            return
+        plans, params = [], []
+        for n in neurons:
+            if not (_FUSED if n.fused is None else n.fused):
+                plans.append(None)
+                continue
+            wb = (*n.w, n.b)
+            lo = len(params)
+            params.extend(wb)
+            plans.append((wb, lo, lo + len(wb) - 1, n._rule, n._name, not any(p.parents for p in wb)))
+        self.neurons, self.params = plans, params
+        self.all_fused = all(plans)
+        self.version = module.structure_version
+
+
+def _run_neurons(owner, neurons: list, rows: list) -> list:
     """For each sample in ``rows`` (tuples of Values), the list of the neurons' outputs.
 
-    Each neuron's weights are read once for all the samples (a batch shares them).
+    Each weight is read once for all the samples (a batch shares them); ``owner`` (the
+    layer, or the neuron itself) keeps its ``_Plans``.
     """
-    plans = [n._plan() for n in neurons]
-    all_fused = all(plans)  # a plan is a tuple, or None for a fine-grained neuron
-    if len(rows) == 1 and rows[0] and rows[0][0].data.__class__ is np.ndarray and all_fused:
-        out = batched_layer(plans, rows[0], [v.data for v in rows[0]])  # batched inputs: the
-        if out is not None:                                             # layer in one product
-            return [out]
-    if all_fused:
-        return [fused_layer(plans, xs, [v.data for v in xs]) for xs in rows]
+    plans = owner._plans
+    plans.update(neurons)
+    data = [p.data for p in plans.params]
+    if plans.all_fused:
+        if len(rows) == 1 and rows[0] and rows[0][0].data.__class__ is np.ndarray:
+            out = batched_layer([(wb, data[lo:hi], data[hi], rule, label, leaves)  # batched inputs:
+                                 for wb, lo, hi, rule, label, leaves in plans.neurons],  # the layer
+                                rows[0], [v.data for v in rows[0]])                      # in one product
+            if out is not None:
+                return [out]
+        return [fused_layer(plans.neurons, data, xs, [v.data for v in xs]) for xs in rows]
     out = []
     for xs in rows:
         xd = [v.data for v in xs]
         xp = xp_of(xd)
         outs = []
-        for n, plan in zip(neurons, plans):
+        for n, plan in zip(neurons, plans.neurons):
             if plan is None:
                 outs.append(n._fine_grained(xs))
                 continue
-            wb, wd, bd, rule, name = plan
-            y = _fused(xp, wb + xs, wd, bd, xd, rule, _NO_PARAMS)
+            wb, lo, hi, rule, name, _ = plan
+            y = _fused(xp, wb + xs, data[lo:hi], data[hi], xd, rule, _NO_PARAMS)
             y.label = name
             outs.append(y)
         out.append(outs)
@@ -109,6 +144,7 @@ class Neuron(Module):
         self.init = init
         self.activation = activation
         self.fused = fused  # None: follow nn.set_fused()
+        self._plans = _Plans()
         self._label_parameters()
 
     @property
@@ -121,15 +157,8 @@ class Neuron(Module):
         self._rule = activation_rule(self._activation)
 
     def forward(self, x) -> Value:
-        return _run_neurons([self], [as_inputs(x, self.nin, "Neuron")])[0][0]
+        return _run_neurons(self, [self], [as_inputs(x, self.nin, "Neuron")])[0][0]
 
-    def _plan(self):
-        """(parents w..., b; weight data; bias data; activation rule; label) for the fused
-        node, with the weights read now; None when this neuron builds micrograd's graph."""
-        if not (_FUSED if self.fused is None else self.fused):
-            return None
-        w = self.w
-        return (*w, self.b), [p.data for p in w], self.b.data, self._rule, self._name
 
     def _fine_grained(self, xs: tuple) -> Value:
         """micrograd's graph: b + w0*x0 + w1*x1 + ..., then the activation."""
@@ -159,6 +188,7 @@ class Layer(Module):
                         for _ in range(self.nout)]
         self.activation = activations.resolve(activation)
         self.init = init
+        self._plans = _Plans()
         self._label_parameters()
 
     def forward(self, x):
@@ -168,7 +198,7 @@ class Layer(Module):
 
     def _forward_many(self, rows: list) -> list:
         """The outputs (a list of nout Values) for each sample in ``rows`` (tuples of Values)."""
-        return _run_neurons(self.neurons, rows)
+        return _run_neurons(self, self.neurons, rows)
 
     def config(self) -> dict:
         return {"nin": self.nin, "nout": self.nout, "activation": self.activation, "init": self.init}

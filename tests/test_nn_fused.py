@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Value, gradcheck
+from autograd import Value, gradcheck, numerical_grad
 from autograd.fused import NEURON, activation_rule, neuron, neuron_rule
 from autograd.ops import ARRAY, SCALAR
 
@@ -116,3 +116,116 @@ def test_batched_inputs_give_the_per_sample_gradients():
     model.zero_grad()
     nn.mse_loss([model(x) for x in X], y).backward()
     assert batched == pytest.approx([p.grad for p in model.parameters()], rel=1e-9, abs=1e-12)
+
+
+# --- a layer's neurons on one sample: factored local grads, kept plans -------------------
+
+def _fine_grained_grads(model, x):
+    model.fused = False
+    try:
+        model.zero_grad()
+        out = model(x)
+        (out if isinstance(out, Value) else sum(out, Value(0.0))).backward()
+        return [p.grad for p in model.parameters()]
+    finally:
+        model.fused = None
+
+
+def test_neuron_grads_read_like_the_tuple_of_neuron_rule():
+    model = nn.MLP(3, [4, 2], activation="tanh", seed=1)
+    out = model([0.3, -0.7, 1.1])[0]
+    hidden = out.parents[len(out.parents) // 2 + 1:]
+    for node in (out, *hidden):
+        n = (len(node.parents) - 1) // 2
+        w, b, x = node.parents[:n], node.parents[n], node.parents[n + 1:]
+        _, expected = neuron_rule(SCALAR, [p.data for p in w], b.data, [v.data for v in x],
+                                  activation_rule("tanh" if node is not out else None))
+        local = node.local_grads
+        assert type(local).__name__ == "NeuronGrads"
+        assert len(local) == len(expected) and list(local) == list(expected)
+        assert [local[i] for i in range(-len(local), len(local))] == list(expected) * 2
+        assert local[1:3] == expected[1:3] and local == expected
+        with pytest.raises(IndexError):
+            local[len(expected)]
+
+
+def test_inner_outputs_used_twice_and_backward_from_an_inner_node():
+    model = nn.MLP(2, [3, 3, 1], activation="tanh", seed=2)
+    x = [Value(0.4), Value(-0.9)]
+    hidden = model.layers[0](x)
+    out = model.layers[2](model.layers[1](hidden))
+    loss = out * hidden[0] + hidden[1]  # layer-1 outputs feed layer 2 and the loss
+    loss.backward()
+    got = [p.grad for p in model.parameters()] + [v.grad for v in x]
+
+    def f(*values):
+        for p, v in zip(model.parameters(), values):
+            p.data = v.data
+        h = model.layers[0](list(values[-2:]))
+        return model.layers[2](model.layers[1](h)) * h[0] + h[1]
+
+    start = [p.data for p in model.parameters()] + [v.data for v in x]
+    numeric = numerical_grad(f, start)
+    for p, v in zip(model.parameters(), start):
+        p.data = v
+    assert got == pytest.approx(numeric, rel=1e-5, abs=1e-7)
+    loss.zero_grad()  # the whole graph, so that the next backward() starts afresh
+    hidden[2].backward()  # an inner node: only layer 0's parameters get gradient
+    grads = {name: p.grad for name, p in model.named_parameters()}
+    assert any(g != 0 for k, g in grads.items() if k.startswith("layers.0.neurons.2"))
+    assert all(g == 0 for k, g in grads.items() if not k.startswith("layers.0.neurons.2"))
+
+
+def test_replacing_a_weight_in_place_is_seen_by_the_next_forward():
+    model = nn.MLP(2, [2, 1], activation="tanh", seed=0)
+    x = [0.5, -1.5]
+    model(x)  # the layers keep their plans from this call
+    neuron = model.layers[0].neurons[1]
+    new_w = Value(3.0)
+    neuron.w[0] = new_w  # a new Value in the same list
+    out = model(x)
+    out.backward()
+    assert new_w.grad != 0.0
+    assert out.data == pytest.approx(_fine_out(model, x))
+    a = Value(0.5)
+    neuron.w[1] = a * 4.0  # a weight that is not a leaf: its gradient flows on to a
+    model.zero_grad()
+    model(x).backward()
+    assert a.grad == pytest.approx(_fine_grained_grads_of(model, x, a))
+    neuron.b = Value(-1.0)  # a new bias, by attribute
+    assert model(x).data == pytest.approx(_fine_out(model, x))
+
+
+def _fine_out(model, x):
+    model.fused = False
+    try:
+        return model(x).data
+    finally:
+        model.fused = None
+
+
+def _fine_grained_grads_of(model, x, v):
+    model.fused = False
+    try:
+        v.grad = 0.0
+        model(x).backward()
+        return v.grad
+    finally:
+        model.fused = None
+
+
+def test_weights_changed_between_calls_are_read_again():
+    model = nn.MLP(2, [3, 1], seed=4)
+    x = [0.2, 0.7]
+    first = model(x).data
+    for p in model.parameters():
+        p.data += 0.25
+    second = model(x)
+    assert second.data != first
+    assert second.data == pytest.approx(_fine_out(model, x))
+    nn.set_fused(False)
+    try:
+        assert model(x).op != "neuron"  # the global switch is seen too
+    finally:
+        nn.set_fused(True)
+    assert model(x).op == "neuron"
