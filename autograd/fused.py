@@ -134,14 +134,14 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
             append(node)
         return out
     shared = _new(SharedInputs)
-    shared.xs, shared.xd, shared.mark = xs, xd, None
+    shared.xs, shared.xd, shared.mark, shared.layer, shared.gz = xs, xd, None, neurons, None
     try:
         for wb, lo, hi, rule, label, leaves in neurons:
             wd = data[lo:hi]
             if leaves:
                 y, d = neuron_value(SCALAR, wd, data[hi], xd, rule)
                 local = _new(NeuronGrads)
-                local.inputs, local.w, local.d = shared, wd, d
+                local.inputs, local.w, local.d, local.index = shared, wd, d, len(out)
             else:
                 y, local = neuron_rule(SCALAR, wd, data[hi], xd, rule)
             node = _node(y, "neuron", wb + xs, local)

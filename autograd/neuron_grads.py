@@ -6,48 +6,87 @@ same inputs, so instead of a tuple of 2n + 1 numbers per neuron each keeps three
 the inputs it shares with the rest of its layer (``SharedInputs``), the data of its
 weights, and d = act'(z). That is what makes the fused path fast:
 
-- ``backward()`` adds gz = g·d to the bias, x_i·gz to each w_i and w_i·gz to each x_i,
-  the same products in the same order as micrograd's fine-grained graph
-  (its mul nodes compute x_i·(d·g));
+- ``backward()`` adds gz = g·d to the bias and w_i·gz to each x_i, the products that
+  micrograd's fine-grained graph computes (its mul nodes compute w_i·(d·g));
 - the graph walk of ``backward()`` only looks at the inputs (the weights and the bias are
-  leaves, checked when the layer builds the node), and at one layer's inputs once.
+  leaves, checked when the layer builds the node), and at one layer's inputs once;
+- the weights' share, Σ over samples of x_i·gz, waits until the end of ``backward()``:
+  each sample only notes its gz, and ``flush`` adds G^T·X (one matrix product per layer)
+  to the weights' grads. Only the order of that sum over the samples differs from adding
+  the products one by one.
 
 Indexing, ``len`` and iteration give the usual entries (w..., b, x... order), so code that
 reads ``node.local_grads`` (viz, the guards) sees the same numbers as for a tuple.
 """
 from __future__ import annotations
 
+import numpy as np
+
 
 class SharedInputs:
     """The inputs ``xs`` (Values, data ``xd``) that the neurons of one layer see for one
-    sample. ``mark`` is the graph walk's note that it has visited them."""
+    sample. ``mark`` is the graph walk's note that it has visited them; ``layer`` lists the
+    layer's neurons (tuples whose first entry is the neuron's (w..., b)), and ``gz`` is
+    this backward pass's g·act'(z) of each of them (None outside a pass)."""
 
-    __slots__ = ("xs", "xd", "mark")
+    __slots__ = ("xs", "xd", "mark", "layer", "gz")
 
-    def __init__(self, xs: tuple, xd: list):
-        self.xs, self.xd, self.mark = xs, xd, None
+    def __init__(self, xs: tuple, xd: list, layer: list):
+        self.xs, self.xd, self.mark, self.layer, self.gz = xs, xd, None, layer, None
+
+
+pending: list = []  # the SharedInputs whose gz the current backward pass has begun to fill
+
+
+def flush() -> None:
+    """Add each layer's Σ_samples gz·x (G^T·X) to its weights' grads; end of a backward pass."""
+    layers: dict = {}
+    for inputs in pending:
+        layers.setdefault(id(inputs.layer), (inputs.layer, []))[1].append(inputs)
+    pending.clear()
+    for layer, groups in layers.values():
+        X = np.array([inputs.xd for inputs in groups])  # (samples, inputs)
+        if np.isfinite(X).all():
+            G = np.array([inputs.gz for inputs in groups])  # (samples, neurons)
+            with np.errstate(all="ignore"):
+                grads = (G.T @ X).tolist()
+            for neuron, row in zip(layer, grads):
+                for p, v in zip(neuron[0], row):  # the weights: the first n of (w..., b)
+                    p.grad += v
+        else:  # an inf or nan input: one by one, so that a neuron that passed nothing
+            for inputs in groups:  # back (gz = 0) does not turn 0·inf into nan
+                for neuron, gz in zip(layer, inputs.gz):
+                    if gz != 0.0:
+                        for p, x in zip(neuron[0], inputs.xd):
+                            p.grad += x * gz
+        for inputs in groups:
+            inputs.gz = None
 
 
 class NeuronGrads:
     """d·x_i, d, d·w_i (parent order w..., b, x...) kept as ``inputs`` (``SharedInputs``),
     ``w`` (the weights' data) and ``d`` = act'(z). The neuron's weights and bias are leaves."""
 
-    __slots__ = ("inputs", "w", "d")
+    __slots__ = ("inputs", "w", "d", "index")
 
-    def __init__(self, inputs: SharedInputs, w: list, d: float):
-        self.inputs, self.w, self.d = inputs, w, d
+    def __init__(self, inputs: SharedInputs, w: list, d: float, index: int):
+        self.inputs, self.w, self.d, self.index = inputs, w, d, index  # index: in inputs.layer
 
     def backprop(self, parents: tuple, g: float) -> None:
-        """w_i.grad += x_i·gz,  b.grad += gz,  x_i.grad += w_i·gz   (gz = g·act'(z))."""
+        """w_i.grad += x_i·gz (at ``flush``),  b.grad += gz,  x_i.grad += w_i·gz   (gz = g·act'(z))."""
         d = self.d
         if d == 0.0 and g - g == 0.0:
             return  # nothing flows back (g is finite, so no 0·inf = nan is lost)
         gz = g * d
+        inputs = self.inputs
+        gzs = inputs.gz
+        if gzs is None:
+            gzs = inputs.gz = [0.0] * len(inputs.layer)
+            pending.append(inputs)
+        gzs[self.index] += gz
         w = self.w
-        for p, x in zip(parents, self.inputs.xd):  # the first n parents: the weights
-            p.grad += x * gz
         parents[len(w)].grad += gz
-        for x, wi in zip(self.inputs.xs, w):
+        for x, wi in zip(inputs.xs, w):
             x.grad += wi * gz
 
     def __len__(self) -> int:

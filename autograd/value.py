@@ -12,6 +12,7 @@ import numpy as np
 
 from . import grad_mode, guards, ops
 from .graph import backward_order, gc_paused, zero_grad
+from . import neuron_grads
 from .neuron_grads import NeuronGrads
 from .ops import ARRAY, SCALAR, DomainError, ZeroGrads
 
@@ -72,27 +73,11 @@ class Value:
         with gc_paused(), np.errstate(all="ignore"):
             order = backward_order(self)  # the nodes with parents; their grads set to 0.0
             self.grad += grad
-            for node in reversed(order):
-                g = node.grad
-                if g.__class__ is not float:  # a batched node: its grad is an array
-                    _backprop_batched(node, g)
-                    continue
-                parents = node.parents
-                if len(parents) == 2:  # unrolled: most nodes are binary
-                    a, b = parents
-                    da, db = node.local_grads
-                    a.grad += da * g
-                    b.grad += db * g
-                else:
-                    local_grads = node.local_grads
-                    if local_grads.__class__ is not tuple:
-                        if local_grads.__class__ is NeuronGrads:  # a fused neuron's factors
-                            local_grads.backprop(parents, g)
-                            continue
-                        if local_grads.__class__ is ZeroGrads and g - g == 0.0:
-                            continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
-                    for parent, local in zip(parents, local_grads):
-                        parent.grad += local * g
+            try:
+                _backprop(order)
+            finally:
+                if neuron_grads.pending:  # fused neurons' weight grads: one product per layer
+                    neuron_grads.flush()
 
     def zero_grad(self) -> None:
         """Set ``grad = 0.0`` on every node of this graph, leaves included."""
@@ -210,6 +195,31 @@ class Value:
 
     def softplus(self):
         return _unary(ops.softplus, self)
+
+
+def _backprop(order: list) -> None:
+    """``parent.grad += local * node.grad`` for each node of ``order`` (parents first), last first."""
+    for node in reversed(order):
+        g = node.grad
+        if g.__class__ is not float:  # a batched node: its grad is an array
+            _backprop_batched(node, g)
+            continue
+        parents = node.parents
+        if len(parents) == 2:  # unrolled: most nodes are binary
+            a, b = parents
+            da, db = node.local_grads
+            a.grad += da * g
+            b.grad += db * g
+        else:
+            local_grads = node.local_grads
+            if local_grads.__class__ is not tuple:
+                if local_grads.__class__ is NeuronGrads:  # a fused neuron's factors
+                    local_grads.backprop(parents, g)
+                    continue
+                if local_grads.__class__ is ZeroGrads and g - g == 0.0:
+                    continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
+            for parent, local in zip(parents, local_grads):
+                parent.grad += local * g
 
 
 def _node(data, op: str, parents: tuple, local_grads: tuple) -> Value:

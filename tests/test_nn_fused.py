@@ -229,3 +229,39 @@ def test_weights_changed_between_calls_are_read_again():
     finally:
         nn.set_fused(True)
     assert model(x).op == "neuron"
+
+
+def _grads_by_public_neurons(model, rows):
+    """The same per-sample graphs from autograd.fused.neuron (local grads as plain tuples)."""
+    model.zero_grad()
+    outs = []
+    for row in rows:
+        xs = [Value(v) for v in row]
+        for layer in model.layers:
+            xs = [neuron(n.w, n.b, xs, n.activation) for n in layer.neurons]
+        outs.append(xs[0])
+    sum(outs[1:], outs[0]).backward()
+    return [p.grad for p in model.parameters()]
+
+
+@pytest.mark.parametrize("bad", [None, math.inf, -math.inf])
+def test_weight_grads_summed_over_samples_at_the_end_of_backward(bad):
+    model = nn.MLP(3, [5, 4, 1], activation="relu", seed=7)
+    rows = np.random.default_rng(1).normal(size=(12, 3)).tolist()
+    if bad is not None:
+        rows[3][1] = bad  # an infinite input: neurons it kills must not turn 0·inf into nan
+    expected = _grads_by_public_neurons(model, rows)
+    model.zero_grad()
+    outs = [model(row) for row in rows]
+    sum(outs[1:], outs[0]).backward()
+    got = [p.grad for p in model.parameters()]
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-12, nan_ok=True)
+    assert any(g != 0 for g in got)
+    if bad is None:  # and micrograd's graph agrees
+        model.fused = False
+        model.zero_grad()
+        outs = [model(row) for row in rows]
+        sum(outs[1:], outs[0]).backward()
+        fine = [p.grad for p in model.parameters()]
+        model.fused = None
+        assert got == pytest.approx(fine, rel=1e-12, abs=1e-15)
