@@ -1,8 +1,11 @@
-"""What the benchmarks share: timing (median of repeats), peak memory, the printed table,
-micrograd's missing exp/log, and a description of the machine.
+"""What the benchmarks share: timing (median of repeats; interleaved rounds for the training
+workloads), peak memory, the printed table, micrograd's missing exp/log, and a description of
+the machine.
 
-Each benchmark runs every engine in the same process, one after the other, from the same
-data and initial weights; peak memory is measured in a fresh child process per engine.
+Each benchmark runs every engine in the same process from the same data and initial weights.
+The training workloads time the engines in interleaved rounds (every engine once per round), so
+a machine whose speed drifts during the run moves all of them together and the ratios, taken
+round by round, hold; peak memory is measured in a fresh child process per engine.
 """
 from __future__ import annotations
 
@@ -68,6 +71,78 @@ def time_runs(run, repeats: int, min_seconds: float = 1.0, max_repeats: int = 50
         result = run(*args)
         seconds.append(time.perf_counter() - t0)
     return statistics.median(seconds), seconds, result
+
+
+ROUND_SECONDS = 0.3  # timed time per engine per round: fast engines repeat their run to fill it
+
+
+def interleaved_rounds(engines: dict, rounds: int, round_seconds: float = ROUND_SECONDS) -> dict:
+    """Time every engine once per round, the engines in turn, for ``rounds`` rounds.
+
+    ``engines``: name -> (prepare, run); ``run(prepare())`` is timed, ``prepare()`` (a fresh
+    setup for every run) is not. An engine whose run is shorter than ``round_seconds`` runs
+    again within the round until its timed runs fill it, and its round time is their median.
+    Before the first round every ``prepare()`` runs once (imports done) and the objects alive
+    then are frozen out of the cyclic GC (``gc.freeze``), so that no engine's collections
+    scan what another engine imported (PyTorch: ~140k objects) and a ``gc.collect()`` before
+    each run stays cheap. An engine that raises is named on stderr and left out; the others go on.
+
+    Returns name -> (seconds per round, the last result of ``run``) for the engines that ran.
+    """
+    if rounds < 1:
+        raise ValueError(f"rounds must be at least 1, got {rounds}")
+    seconds, last = {}, {}
+
+    def failed(name, e):  # one broken engine must not hide the others
+        print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
+        del seconds[name]
+
+    for name, (prepare, _) in engines.items():
+        seconds[name] = []
+        try:
+            prepare()
+        except Exception as e:
+            failed(name, e)
+    gc.collect()
+    gc.freeze()
+    try:
+        for _ in range(rounds):
+            for name, (prepare, run) in engines.items():
+                if name not in seconds:
+                    continue  # failed earlier
+                try:
+                    median, _, last[name] = time_runs(run, 1, min_seconds=round_seconds, max_repeats=1000,
+                                                      prepare=prepare)
+                except Exception as e:
+                    failed(name, e)
+                    continue
+                seconds[name].append(median)
+    finally:
+        gc.unfreeze()
+    return {name: (s, last[name]) for name, s in seconds.items()}
+
+
+def time_training(engines: dict, data: tuple, steps: int, rounds: int) -> dict:
+    """Train every engine ``steps`` steps from a fresh ``factory(*data)`` per run, timed in
+    interleaved rounds (``interleaved_rounds``); PyTorch (kind "torch") only when installed.
+
+    ``engines``: name -> (factory, kind), ``factory(*data)`` -> (step(k) -> loss, nodes() -> node
+    count of one step's graph, or None). Returns name -> (seconds per round, losses, nodes).
+    """
+    def train(step):
+        return [step(k) for k in range(steps)]
+
+    runs = {name: (lambda factory=factory: factory(*data)[0], train)
+            for name, (factory, kind) in engines.items() if kind != "torch" or have_torch()}
+    results = {}
+    for name, (seconds, losses) in interleaved_rounds(runs, rounds).items():
+        try:
+            nodes = engines[name][0](*data)[1]()
+        except Exception as e:  # as in interleaved_rounds: report and go on
+            print(f"{name}: nodes: {type(e).__name__}: {e}", file=sys.stderr)
+            continue
+        results[name] = (seconds, losses, nodes)
+    return results
 
 
 # --- peak memory, in a child process ---------------------------------------------------
@@ -189,31 +264,57 @@ def without_guards(engine):
     return step_quiet, nodes
 
 
-def training_rows(results: dict, engines: dict, script: str, no_memory: bool) -> list[list]:
+def training_rows(results: dict, engines: dict, steps: int, script: str, no_memory: bool) -> list[list]:
     """Table rows for a training workload: ms/step, ratio to the reference engine (the one of
     kind "reference"), to PyTorch, nodes, peak memory and how the losses agree.
 
-    ``results``: name -> (seconds per step, losses, nodes); ``engines``: name -> (factory, kind),
-    kind "scalar" meaning the losses must equal the reference's exactly.
+    ``results``: name -> (seconds per round, losses, nodes), from ``time_training``;
+    ``engines``: name -> (factory, kind), kind "scalar" meaning the losses must equal the
+    reference's exactly. ms/step is the median round time over ``steps``; each ratio is the
+    median over rounds of the ratio within a round (two times taken next to each other).
     """
-    ref_name = next(name for name, (_, kind) in engines.items() if kind == "reference")
-    ref_s, ref_losses, _ = results[ref_name]
-    torch_s = results.get("PyTorch eager, float64", (None,))[0]
+    def ratio(num, den):  # median over rounds of num[r] / den[r]
+        return statistics.median(a / b for a, b in zip(num, den))
+
+    ref_s, ref_losses, _ = results.get(reference(engines), (None, None, None))
+    torch_s = next((results[name][0] for name, (_, kind) in engines.items()
+                    if kind == "torch" and name in results), None)
     rows = []
     for name, (sec, losses, nodes) in results.items():
         kind = engines[name][1]
         if kind == "reference":
             agree = "reference"
+        elif ref_losses is None:
+            agree = "n/a (no reference)"
         elif kind == "scalar" and losses == ref_losses:
             agree = "identical"
         else:
             first = "first identical, " if kind == "scalar" and losses[0] == ref_losses[0] else ""
             agree = f"{first}max rel diff {rel_diff(losses, ref_losses):.1e}"
         peak = None if no_memory else peak_in_child(script, name)
-        rows.append([name, f"{sec * 1e3:.2f}", f"{ref_s / sec:.1f}x",
-                     f"{sec / torch_s:.2f}" if torch_s else "n/a",
+        rows.append([name, f"{statistics.median(sec) / steps * 1e3:.2f}",
+                     f"{ratio(ref_s, sec):.1f}x" if ref_s else "n/a",
+                     f"{ratio(sec, torch_s):.2f}" if torch_s else "n/a",
                      nodes if nodes is not None else "n/a", fmt_bytes(peak), agree])
     return rows
+
+
+def reference(engines: dict) -> str:
+    """The name of the engine of kind "reference" (the one the others are compared with)."""
+    return next(name for name, (_, kind) in engines.items() if kind == "reference")
+
+
+def training_notes(results: dict, engines: dict) -> list[str]:
+    """The notes under a training table: the machine and the reference engine's last loss."""
+    name = reference(engines)
+    loss = f"{results[name][1][-1]:.6f}" if name in results else f"n/a ({name} failed)"
+    return [f"machine: {machine()}", f"final loss: {loss}"]
+
+
+def rounds_wording(steps: int, rounds: int) -> str:
+    """How a training table was timed, for its title."""
+    return (f"{steps} steps per run, median of {rounds} interleaved rounds (each round runs every "
+            f"engine; fast engines repeat to fill {ROUND_SECONDS:g} s and take the median)")
 
 
 TRAINING_HEADER = ["engine", "ms/step", "vs micrograd", "÷ PyTorch", "nodes/step", "peak memory/step", "losses"]

@@ -14,8 +14,8 @@ import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (TRAINING_HEADER, have_torch, machine, micrograd_nodes, micrograd_value, nn_step, print_table,
-                     report_peak, time_runs, training_rows, without_guards)
+from _common import (TRAINING_HEADER, micrograd_nodes, micrograd_value, nn_step, print_table, report_peak,
+                     rounds_wording, time_training, training_notes, training_rows, without_guards)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [64, 32, 10]
@@ -136,8 +136,8 @@ ENGINES = {
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--steps", type=int, default=5, help="training steps per run")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds; medians over rounds are reported")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -149,26 +149,12 @@ def main(argv=None):
         gc.collect()
         return report_peak(lambda: step(1))
 
-    results = {}
-    for name, (factory, _) in ENGINES.items():
-        if name.startswith("PyTorch") and not have_torch():
-            continue
-
-        def train(step):
-            return [step(k) for k in range(args.steps)]
-
-        try:
-            median, _, losses = time_runs(train, args.repeats,
-                                          prepare=lambda factory=factory: factory(weights, X, y)[0])
-            results[name] = (median / args.steps, losses, factory(weights, X, y)[1]())
-        except Exception as e:  # one broken engine must not hide the others
-            print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
-    ref_losses = results[next(iter(ENGINES))][1]
-    rows = training_rows(results, ENGINES, __file__, args.no_memory)
+    results = time_training(ENGINES, (weights, X, y), args.steps, args.repeats)
     print_table(
         f"C: digits-sized classifier (batch 32 x 64, MLP 64-32-10 ReLU, softmax cross-entropy, "
-        f"SGD), {args.steps} steps per repeat, median of >= {args.repeats} repeats (fast engines: as many as fill 1 s)",
-        TRAINING_HEADER, rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+        f"SGD), {rounds_wording(args.steps, args.repeats)}",
+        TRAINING_HEADER, training_rows(results, ENGINES, args.steps, __file__, args.no_memory),
+        training_notes(results, ENGINES))
     return results
 
 

@@ -11,8 +11,8 @@ import argparse
 import gc
 import sys
 
-from _common import (TRAINING_HEADER, have_torch, machine, micrograd_nodes, nn_step, print_table, report_peak,
-                     time_runs, training_rows, without_guards)
+from _common import (TRAINING_HEADER, micrograd_nodes, nn_step, print_table, report_peak, rounds_wording,
+                     time_training, training_notes, training_rows, without_guards)
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [2, 16, 16, 1]
@@ -140,27 +140,10 @@ ENGINES = {
 }
 
 
-def available(name: str) -> bool:
-    if name.startswith("PyTorch"):
-        return have_torch()
-    return True
-
-
-def run_engine(name, weights, X, y, steps, repeats):
-    factory, kind = ENGINES[name]
-
-    def train(step):
-        return [step(k) for k in range(steps)]
-
-    median, _, losses = time_runs(train, repeats, prepare=lambda: factory(weights, X, y)[0])
-    _, nodes = factory(weights, X, y)
-    return median / steps, losses, nodes()
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=10, help="training steps per repeat (100: the whole demo)")
-    ap.add_argument("--repeats", type=int, default=3, help="repeats per engine; the median is reported")
+    ap.add_argument("--steps", type=int, default=10, help="training steps per run (100: the whole demo)")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds; medians over rounds are reported")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
     ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -172,19 +155,12 @@ def main(argv=None):
         gc.collect()
         return report_peak(lambda: step(1))
 
-    results = {}
-    for name in ENGINES:
-        if available(name):
-            try:
-                results[name] = run_engine(name, weights, X, y, args.steps, args.repeats)
-            except Exception as e:  # one broken engine must not hide the others
-                print(f"{name}: {type(e).__name__}: {e}", file=sys.stderr)
-    ref_losses = results["micrograd 0.1.0 (as released)"][1]
-    rows = training_rows(results, ENGINES, __file__, args.no_memory)
+    results = time_training(ENGINES, (weights, X, y), args.steps, args.repeats)
     print_table(
         f"A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD), "
-        f"{args.steps} steps per repeat, median of >= {args.repeats} repeats (fast engines: as many as fill 1 s)",
-        TRAINING_HEADER, rows, [f"machine: {machine()}", f"final loss: {ref_losses[-1]:.6f}"])
+        f"{rounds_wording(args.steps, args.repeats)}",
+        TRAINING_HEADER, training_rows(results, ENGINES, args.steps, __file__, args.no_memory),
+        training_notes(results, ENGINES))
     return results
 
 
