@@ -21,6 +21,8 @@ _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
 
 def _to_float(data) -> float:
     """``data`` as a Python float, or a TypeError that names what was given instead."""
+    if data.__class__ is int:  # the common case, before the slower abstract-class check
+        return float(data)
     if isinstance(data, (numbers.Real, np.bool_)) and not isinstance(data, np.ndarray):
         return float(data)
     if isinstance(data, np.ndarray):
@@ -31,6 +33,68 @@ def _to_float(data) -> float:
     if isinstance(data, Value):
         raise TypeError("Value(data) got a Value; use it directly, or Value(v.data) for a fresh leaf")
     raise TypeError(f"Value(data) got {type(data).__name__} {data!r:.60}; {_REAL_HINT}")
+
+
+def _binary_op(rule, reflected: bool = False):
+    """The operator method for a two-operand rule of ``ops``: ``a OP b`` as a recorded node
+    (``reflected``: for ``number OP value``, e.g. ``__rmul__``). Made once per operator, so
+    that each use is one call."""
+    symbol = rule.symbol
+
+    def apply(a, b):
+        if a.__class__ is not Value:
+            a = _constant(a)
+        if b.__class__ is float:  # _constant(b) inlined: y * 1.0001 is the hottest path of all
+            c = _new(Value)
+            c.data = b
+            c.grad = 0.0
+            c.label = c.op = ""
+            c.parents = c.local_grads = ()
+            b = c
+        elif b.__class__ is not Value:
+            b = _constant(b)
+        ad = a.data
+        bd = b.data
+        try:
+            if ad.__class__ is float and bd.__class__ is float:
+                y, local = rule(SCALAR, ad, bd)
+            else:
+                y, local = _on_arrays(rule, a, b)
+        except DomainError as e:
+            raise DomainError(f"{e}; {describe_operands(symbol, (a, b))}") from None
+        return _node(y, symbol, (a, b), local)
+
+    if reflected:
+        def reflected_apply(self, other):
+            return apply(other, self)
+        return _named(reflected_apply, rule)
+    return _named(apply, rule)
+
+
+def _unary_op(rule):
+    """The method for a one-operand rule of ``ops``: ``value.tanh()`` as a recorded node."""
+    symbol = rule.symbol
+
+    def apply(a):
+        ad = a.data
+        try:
+            if ad.__class__ is float:
+                y, local = rule(SCALAR, ad)
+            else:
+                y, local = _on_arrays(rule, a)
+        except DomainError as e:
+            raise DomainError(f"{e}; {describe_operands(symbol, (a,))}") from None
+        return _node(y, symbol, (a,), local)
+
+    return _named(apply, rule)
+
+
+def _named(method, rule):
+    """``method`` with the op's name and its math (the rule's docstring) as its help."""
+    method.__doc__ = rule.__doc__
+    method.__name__ = rule.__name__.rstrip("_")
+    method.__qualname__ = f"Value.{method.__name__}"
+    return method
 
 
 class Value:
@@ -125,76 +189,29 @@ class Value:
         op = f", op={self.op!r}" if self.op else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label}{op})"
 
-    # --- operators: each a row of ops.OPS -----------------------------------------------
+    # --- operators: each a row of ops.OPS (help(Value.tanh) shows its math) ---------------
 
-    def __add__(self, other):
-        return _binary(ops.add, self, other)
-
-    def __radd__(self, other):
-        return _binary(ops.add, other, self)
-
-    def __sub__(self, other):
-        return _binary(ops.sub, self, other)
-
-    def __rsub__(self, other):
-        return _binary(ops.sub, other, self)
-
-    def __mul__(self, other):
-        return _binary(ops.mul, self, other)
-
-    def __rmul__(self, other):
-        return _binary(ops.mul, other, self)
-
-    def __truediv__(self, other):
-        return _binary(ops.div, self, other)
-
-    def __rtruediv__(self, other):
-        return _binary(ops.div, other, self)
-
-    def __pow__(self, other):
-        return _binary(ops.pow, self, other)
-
-    def __rpow__(self, other):
-        return _binary(ops.pow, other, self)
-
-    def __neg__(self):
-        return _unary(ops.neg, self)
-
-    def __abs__(self):
-        return _unary(ops.abs_, self)
-
-    def exp(self):
-        return _unary(ops.exp, self)
-
-    def log(self):
-        return _unary(ops.log, self)
-
-    def sqrt(self):
-        return _unary(ops.sqrt, self)
-
-    def sin(self):
-        return _unary(ops.sin, self)
-
-    def cos(self):
-        return _unary(ops.cos, self)
-
-    def tanh(self):
-        return _unary(ops.tanh, self)
-
-    def sigmoid(self):
-        return _unary(ops.sigmoid, self)
-
-    def relu(self):
-        return _unary(ops.relu, self)
+    __add__, __radd__ = _binary_op(ops.add), _binary_op(ops.add, reflected=True)
+    __sub__, __rsub__ = _binary_op(ops.sub), _binary_op(ops.sub, reflected=True)
+    __mul__, __rmul__ = _binary_op(ops.mul), _binary_op(ops.mul, reflected=True)
+    __truediv__, __rtruediv__ = _binary_op(ops.div), _binary_op(ops.div, reflected=True)
+    __pow__, __rpow__ = _binary_op(ops.pow), _binary_op(ops.pow, reflected=True)
+    __neg__ = _unary_op(ops.neg)
+    __abs__ = _unary_op(ops.abs_)
+    exp = _unary_op(ops.exp)
+    log = _unary_op(ops.log)
+    sqrt = _unary_op(ops.sqrt)
+    sin = _unary_op(ops.sin)
+    cos = _unary_op(ops.cos)
+    tanh = _unary_op(ops.tanh)
+    sigmoid = _unary_op(ops.sigmoid)
+    relu = _unary_op(ops.relu)
+    step = _unary_op(ops.step)
+    softplus = _unary_op(ops.softplus)
 
     def leaky_relu(self, negative_slope: float = 0.01):
+        """y = x if x > 0 else a·x;  dy/dx = 1 if x > 0 else a   (a = negative_slope)"""
         return _unary(ops.leaky_relu, self, negative_slope=negative_slope)
-
-    def step(self):
-        return _unary(ops.step, self)
-
-    def softplus(self):
-        return _unary(ops.softplus, self)
 
 
 def _backprop(order: list) -> None:
@@ -253,32 +270,12 @@ def _constant(x) -> Value:
 
 
 def _binary(rule, a, b) -> Value:
-    """Apply a two-operand rule of ``ops`` and record the node."""
-    if a.__class__ is not Value:
-        a = _constant(a)
-    if b.__class__ is float:  # _constant(b) inlined: y * 1.0001 is the hottest path of all
-        c = _new(Value)
-        c.data = b
-        c.grad = 0.0
-        c.label = c.op = ""
-        c.parents = c.local_grads = ()
-        b = c
-    elif b.__class__ is not Value:
-        b = _constant(b)
-    ad = a.data
-    bd = b.data
-    try:
-        if ad.__class__ is float and bd.__class__ is float:
-            y, local = rule(SCALAR, ad, bd)
-        else:
-            y, local = _on_arrays(rule, a, b)
-    except DomainError as e:
-        raise DomainError(f"{e}; {describe_operands(rule.symbol, (a, b))}") from None
-    return _node(y, rule.symbol, (a, b), local)
+    """Apply a two-operand rule of ``ops`` to ``a`` and ``b`` and record the node."""
+    return _binary_op(rule)(a, b)
 
 
 def _unary(rule, a, **params) -> Value:
-    """Apply a one-operand rule of ``ops`` and record the node."""
+    """Apply a one-operand rule of ``ops`` (with its ``params``) and record the node."""
     ad = a.data
     try:
         if ad.__class__ is float:

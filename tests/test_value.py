@@ -221,3 +221,17 @@ def test_dropping_a_deep_chain_does_not_crash():
     for _ in range(10**5):
         y = y + 1.0
     del y  # deep deallocation must not overflow the C stack
+
+
+def test_each_op_method_shows_its_math_as_help():
+    from autograd import OPS
+
+    methods = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__", "**": "__pow__",
+               "neg": "__neg__", "abs": "__abs__"}
+    for name, op in OPS.items():
+        method = getattr(Value, methods.get(name, name), None)
+        if method is None or name in ("sum", "mean"):
+            continue
+        assert (method.__doc__ or "").strip().splitlines()[0] == op.math, name
+    assert Value.__rmul__.__doc__ == Value.__mul__.__doc__
+    assert (2.0 - Value(5.0)).data == -3.0 and (2.0 ** Value(3.0)).data == 8.0  # reflected order
