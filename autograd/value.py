@@ -210,8 +210,9 @@ class Value:
     softplus = _unary_op(ops.softplus)
 
     def leaky_relu(self, negative_slope: float = 0.01):
-        """y = x if x > 0 else a·x;  dy/dx = 1 if x > 0 else a   (a = negative_slope)"""
         return _unary(ops.leaky_relu, self, negative_slope=negative_slope)
+
+    leaky_relu.__doc__ = ops.leaky_relu.__doc__
 
 
 def _backprop(order: list) -> None:
