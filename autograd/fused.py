@@ -14,8 +14,9 @@ of ``ops.py``, ``neuron_rule`` only computes through ``xp``: the x_i may be floa
 numpy arrays (one entry per sample of a batch) while w and b are floats.
 
 Batched mode (``batched_layer``): a layer's neurons on batched inputs are computed
-together, Z = W·X + b in one matrix product, and each neuron's node keeps its local
-grads as factors (``BatchedNeuronGrads``) that backward uses as matrices. ``square_sum``
+together, Z = W·X + b in one matrix product; each neuron's node keeps its local grads
+as factors shared with its layer (``BatchedNeuronGrads``, ``InputGroup`` in
+``neuron_grads.py``), and backward handles the layer in matrix products too. ``square_sum``
 makes Σ p² (an L2 penalty) one node too.
 """
 from __future__ import annotations
@@ -24,9 +25,9 @@ from operator import mul
 
 import numpy as np
 
-from . import grad_mode, value
+from . import grad_mode
 from .ops import ARRAY, OPS, SCALAR, DomainError, Op
-from .neuron_grads import NeuronGrads, SharedInputs
+from .neuron_grads import BatchedNeuronGrads, InputGroup, NeuronGrads, SharedInputs
 from .ops import zeros as _zeros  # local grads of a neuron whose act'(z) is 0: backward skips it
 from .value import Value, _constant, _new, _node, describe_operands
 
@@ -154,112 +155,16 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
     return out
 
 
-# --- batched mode: each neuron is one matrix-vector product -------------------------------
+# --- batched mode: a layer is one matrix product, forward and backward ---------------------
 
-class InputGroup:
-    """The batched inputs x_0..x_{n-1} that every neuron of a layer sees, stacked once.
-
-    ``X`` (n, N) holds their data, so a neuron's z = w·X + b is one matrix-vector product.
-    In backward, the rows of one (n, N) buffer are the x's grads (numpy views), so each
-    neuron adds its contribution to all n input grads with one numpy operation.
-    """
-
-    __slots__ = ("xs", "X", "rows", "pass_")
-
-    def __init__(self, xs: tuple, X: np.ndarray):
-        self.xs, self.X, self.rows, self.pass_ = xs, X, None, -1
-
-    @classmethod
-    def of(cls, xs: tuple, xd: list):
-        """The group of inputs ``xs`` (data ``xd``); None unless they are batches of one
-        size and no Value appears twice."""
-        shape = getattr(xd[0], "shape", None)
-        for d in xd:
-            if d.__class__ is not np.ndarray or d.shape != shape:
-                return None
-        if len(set(map(id, xs))) != len(xs):
+def stacked(xd: list):
+    """The batches ``xd`` as the rows of one (n, N) matrix; None unless they are all batches
+    of one size."""
+    shape = getattr(xd[0], "shape", None)
+    for d in xd:
+        if d.__class__ is not np.ndarray or d.shape != shape:
             return None
-        return cls(xs, np.stack(xd))
-
-    def grad_rows(self):
-        """This backward pass's (n, N) buffer whose rows are the x's grads; None when another
-        group already holds one of these grads as its row (then rows are added one by one)."""
-        if self.pass_ == value.backward_pass:
-            return self.rows
-        self.pass_ = value.backward_pass
-        self.rows = None
-        held = _held_rows()
-        for x in self.xs:
-            base = getattr(x.grad, "base", None)
-            if base is not None and id(base) in held:
-                return None
-        rows = np.zeros(self.X.shape)
-        for row, x in zip(rows, self.xs):
-            row += x.grad  # what x collected so far (0.0, or an array)
-            x.grad = row
-        held[id(rows)] = rows
-        self.rows = rows
-        return rows
-
-
-_HELD: dict = {}  # id -> buffer whose rows are grads, in backward pass _HELD_PASS
-_HELD_PASS = [-1]
-
-
-def _held_rows() -> dict:
-    if _HELD_PASS[0] != value.backward_pass:
-        _HELD.clear()
-        _HELD_PASS[0] = value.backward_pass
-    return _HELD
-
-
-class BatchedNeuronGrads:
-    """Local grads of a batched neuron, kept as their factors: act'(z) (``d``), the weights
-    ``w`` and the inputs' matrix. ``backprop`` uses matrix products; iterating gives the
-    arrays d·x_i, d, d·w_i in parent order (w..., b, x...) like any other node."""
-
-    __slots__ = ("group", "w", "d")
-
-    def __init__(self, group: InputGroup, w: np.ndarray, d):
-        self.group, self.w, self.d = group, w, d
-
-    def backprop(self, parents: tuple, g) -> None:
-        """w_i.grad += Σ_s x_i·gz,  b.grad += Σ_s gz,  x_i.grad += w_i·gz   (gz = g·act'(z))."""
-        w = self.w
-        n = len(w)
-        gz = g * self.d
-        group = self.group
-        for p, v in zip(parents, (group.X @ gz).tolist()):  # the first n parents: w
-            p.grad += v
-        parents[n].grad += float(gz.sum())
-        contribution = np.multiply.outer(w, gz)
-        rows = group.grad_rows()
-        if rows is not None:
-            rows += contribution
-        else:
-            for x, row in zip(group.xs, contribution):
-                x.grad += row
-
-    def __len__(self) -> int:
-        return 2 * len(self.w) + 1
-
-    def __getitem__(self, i):
-        """Entry ``i`` (w..., b, x... order), computed when asked for."""
-        if i.__class__ is not int:
-            return tuple(self)[i]
-        n = len(self.w)
-        if i < 0:
-            i += 2 * n + 1
-        if not 0 <= i <= 2 * n:
-            raise IndexError("local grad index out of range")
-        if i < n:
-            return self.d * self.group.X[i]
-        if i == n:
-            return self.d
-        return self.d * float(self.w[i - n - 1])
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
+    return np.stack(xd)
 
 
 def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
@@ -267,11 +172,15 @@ def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
     once: Z = W·X + b is one matrix product and the activation one call on Z.
 
     ``neurons``: tuples (w..., b as a tuple of Values; weight data; bias data; activation
-    rule; label; whether w and b are leaves). Returns None when the inputs are not batches of one size or the weights
-    are not plain numbers: the general path then builds the nodes one by one.
+    rule; label; whether w and b are leaves). Returns None when the inputs are not batches
+    of one size, a Value appears twice among them, or the weights are not plain numbers:
+    the general path then builds the nodes one by one. The nodes share one ``InputGroup``,
+    so backward handles the layer in matrix products too.
     """
-    group = InputGroup.of(xs, xd)
-    if group is None:
+    if len(set(map(id, xs))) != len(xs):
+        return None
+    X = stacked(xd)
+    if X is None:
         return None
     rule = neurons[0][3]
     try:
@@ -282,17 +191,18 @@ def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
     if W.ndim != 2 or b.ndim != 1 or any(n[3] is not rule for n in neurons):
         return None
     with np.errstate(all="ignore"):
-        Z = W @ group.X
+        Z = W @ X
         Z += b[:, None]
         try:
             Y, (D,) = (Z, (1.0,)) if rule is None else rule(ARRAY, Z, **(params or {}))
         except DomainError:
             return None  # the general path names the neuron and its operands
     record = grad_mode._enabled
+    if record:
+        group = InputGroup(xs, X, W, D, [n[0] for n in neurons], all(n[5] for n in neurons))
     out = []
     for i, (wb, _, _, _, label, _) in enumerate(neurons):
-        node = _node(Y[i], "neuron", wb + xs,
-                     BatchedNeuronGrads(group, W[i], D if D.__class__ is float else D[i]) if record else ())
+        node = _node(Y[i], "neuron", wb + xs, BatchedNeuronGrads(group, i) if record else ())
         node.label = label
         out.append(node)
     return out

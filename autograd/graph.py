@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 
-from .neuron_grads import NeuronGrads
+from .neuron_grads import BatchedNeuronGrads, NeuronGrads
 
 _FINISH = object()  # stack marker: the node below it has all its parents in the order
 
@@ -67,12 +67,31 @@ def backward_order(root) -> list:
         push(node)
         push(_FINISH)
         parents = node.parents
-        if node.local_grads.__class__ is NeuronGrads:  # a fused neuron of nn: its weights and
+        if len(parents) == 2:  # unrolled: most nodes are binary
+            a, b = parents
+            if a.parents and a.grad is not zero:
+                push(a)
+            if b.parents and b.grad is not zero:
+                push(b)
+            continue
+        kind = node.local_grads.__class__
+        if kind is NeuronGrads:                        # a fused neuron of nn: its weights and
             inputs = node.local_grads.inputs           # bias are leaves, and its layer's other
             if inputs.mark is zero:                    # neurons share its inputs: look at them
                 continue                               # once per layer
             inputs.mark = zero
             parents = inputs.xs
+        elif kind is BatchedNeuronGrads:  # a neuron of a batched layer: count the layer's
+            group = node.local_grads.group  # neurons in this walk (backward handles the layer
+            if group.mark is zero:          # once all of them have their grad); with leaf
+                group.expected += 1         # weights and biases, look at the shared inputs
+                if group.leaves:            # once per layer, like above
+                    continue
+            else:
+                group.mark = zero
+                group.expected = 1
+                if group.leaves:
+                    parents = group.xs
         for p in parents:
             if p.parents and p.grad is not zero:
                 push(p)

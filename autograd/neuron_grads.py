@@ -15,6 +15,10 @@ weights, and d = act'(z). That is what makes the fused path fast:
   to the weights' grads. Only the order of that sum over the samples differs from adding
   the products one by one.
 
+Batched mode (``InputGroup``, ``BatchedNeuronGrads``): a layer on batched inputs does the
+same per layer instead of per sample: each neuron only notes its grad, and once the last
+of them has, the layer adds W^T·G to the inputs' grads and G·X^T to the weights'.
+
 Indexing, ``len`` and iteration give the usual entries (w..., b, x... order), so code that
 reads ``node.local_grads`` (viz, the guards) sees the same numbers as for a tuple.
 """
@@ -119,3 +123,119 @@ class NeuronGrads:
 
     def __repr__(self) -> str:
         return f"NeuronGrads{tuple(self)!r}"
+
+
+# --- batched mode: a layer's neurons on batched inputs, backprop once per layer ------------
+
+class InputGroup:
+    """A layer of fused neurons on batched inputs: what backward needs from it, once.
+
+    ``xs``: the inputs x_0..x_{n-1} that every neuron sees (batched Values), ``X`` (n, N)
+    their data; ``W`` (nout, n) the weights the layer used, ``D`` act'(Z) ((nout, N), or
+    1.0 for identity); ``neurons``: each neuron's (w..., b) Values; ``leaves``: True when
+    all of those are leaves. In a backward pass each neuron only notes its grad g
+    (``BatchedNeuronGrads.backprop``); once the last of the layer's neurons that the pass
+    reaches has done so (the graph walk counts them in ``expected``), ``flush`` does the
+    layer in matrix products, before any input is back-propagated (the inputs are parents
+    of every neuron, so they come later in the pass).
+    """
+
+    __slots__ = ("xs", "X", "W", "D", "neurons", "leaves", "mark", "expected", "seen", "g", "done")
+
+    def __init__(self, xs: tuple, X: np.ndarray, W: np.ndarray, D, neurons: list, leaves: bool):
+        self.xs, self.X, self.W, self.D, self.neurons, self.leaves = xs, X, W, D, neurons, leaves
+        self.mark = self.seen = self.g = None  # mark: the graph walk's note; seen: the pass's
+        self.expected = self.done = 0
+
+    def flush(self) -> None:
+        """G = g·act'(Z) of the reached neurons: x.grad += (W^T·G)_i, and when the weights and
+        biases are leaves, w.grad += G·X^T, b.grad += Σ_samples G."""
+        g, self.g = self.g, None
+        W, D = self.W, self.D
+        reached = range(len(g))
+        if self.done < len(g):  # some neurons are not below the root: leave them out
+            reached = [i for i, gi in enumerate(g) if gi is not None]
+            g = [g[i] for i in reached]
+            W = W[reached]
+            if D.__class__ is not float:
+                D = D[reached]
+        G = np.array(g)  # (reached, N)
+        if D.__class__ is not float:
+            G *= D
+        for x, row in zip(self.xs, W.T @ G):
+            grad = x.grad
+            if grad.__class__ is float and not grad:  # nothing yet: the row becomes the grad
+                x.grad = row
+            else:
+                x.grad += row
+        if self.leaves:
+            neurons = self.neurons
+            for i, row, total in zip(reached, (G @ self.X.T).tolist(), G.sum(axis=1).tolist()):
+                wb = neurons[i]
+                for p, v in zip(wb, row):  # the weights: the first n of (w..., b)
+                    p.grad += v
+                wb[-1].grad += total
+
+
+class BatchedNeuronGrads:
+    """Local grads of neuron ``index`` of a batched layer (``group``), kept as factors:
+    act'(z) (``d``), the weights ``w`` and the inputs' matrix. ``backprop`` hands the
+    neuron's grad to its layer; iterating gives the arrays d·x_i, d, d·w_i in parent order
+    (w..., b, x...) like any other node."""
+
+    __slots__ = ("group", "index")
+
+    def __init__(self, group: InputGroup, index: int):
+        self.group, self.index = group, index
+
+    @property
+    def w(self) -> np.ndarray:
+        """The weights the neuron was computed with."""
+        return self.group.W[self.index]
+
+    @property
+    def d(self):
+        """act'(z), one per sample (1.0 for identity)."""
+        D = self.group.D
+        return D if D.__class__ is float else D[self.index]
+
+    def backprop(self, parents: tuple, g) -> None:
+        """w_i.grad += Σ_s x_i·gz,  b.grad += Σ_s gz,  x_i.grad += w_i·gz   (gz = g·act'(z)),
+        the layer's neurons together (``InputGroup.flush``)."""
+        group = self.group
+        if group.seen is not group.mark:  # the first of the layer's neurons in this pass
+            group.seen = group.mark
+            group.g = [None] * len(group.neurons)
+            group.done = 0
+        group.g[self.index] = g
+        if not group.leaves:  # weights or bias computed by other nodes: theirs now, one by one
+            gz = g * self.d
+            n = len(group.xs)
+            for p, v in zip(parents[:n], (group.X @ gz).tolist()):
+                p.grad += v
+            parents[n].grad += float(gz.sum())
+        group.done += 1
+        if group.done == group.expected:
+            group.flush()
+
+    def __len__(self) -> int:
+        return 2 * self.group.W.shape[1] + 1
+
+    def __getitem__(self, i):
+        """Entry ``i`` (w..., b, x... order), computed when asked for."""
+        if i.__class__ is not int:
+            return tuple(self)[i]
+        n = self.group.W.shape[1]
+        if i < 0:
+            i += 2 * n + 1
+        if not 0 <= i <= 2 * n:
+            raise IndexError("local grad index out of range")
+        d = self.d
+        if i < n:
+            return d * self.group.X[i]
+        if i == n:
+            return d
+        return d * float(self.w[i - n - 1])
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
