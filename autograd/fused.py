@@ -39,7 +39,7 @@ def neuron_rule(xp, w, b, x, activation=None, **params):
     ``activation``: a one-operand rule of ``ops.py`` (e.g. ``ops.relu``) or None for identity.
     Returns ``(y, local_grads)`` with local grads in parent order (w..., b, x...).
     """
-    y, d = neuron_value(xp, w, b, x, activation, **params)
+    y, d = neuron_value(xp, w, b, x, activation, params)
     if d.__class__ is float:  # a scalar derivative: 1 and 0 are common (relu, identity, step)
         if d == 1.0:
             return y, (*x, 1.0, *w)
@@ -48,8 +48,9 @@ def neuron_rule(xp, w, b, x, activation=None, **params):
     return y, (*[d * xi for xi in x], d, *[d * wi for wi in w])
 
 
-def neuron_value(xp, w, b, x, activation=None, **params):
-    """(y, act'(z)) for y = act(z), z = Σ w_i·x_i + b: the factors of ``neuron_rule``'s grads."""
+def neuron_value(xp, w, b, x, activation=None, params=None):
+    """(y, act'(z)) for y = act(z), z = Σ w_i·x_i + b: the factors of ``neuron_rule``'s grads
+    (``params``: a dict of the activation's parameters, or None)."""
     z = sum(map(mul, w, x), b)  # b + w_0·x_0 + w_1·x_1 + ...: micrograd's order, same rounding
     if activation is None:
         return z, 1.0
@@ -157,6 +158,12 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
 
 # --- batched mode: a layer is one matrix product, forward and backward ---------------------
 
+def batch_rows(M: np.ndarray) -> tuple:
+    """One batched leaf per row of ``M``, a 2-D float64 array that nn made (its own copy):
+    ``Value.batch`` without its checks and copies. Each leaf's data is a view of its row."""
+    return tuple([_node(row, "", (), ()) for row in M])
+
+
 def stacked(xd: list):
     """The batches ``xd`` as the rows of one (n, N) matrix; None unless they are all batches
     of one size."""
@@ -164,7 +171,7 @@ def stacked(xd: list):
     for d in xd:
         if d.__class__ is not np.ndarray or d.shape != shape:
             return None
-    return np.stack(xd)
+    return np.array(xd)
 
 
 def batched_layer(neurons: list, xs: tuple, xd: list, params=None):

@@ -13,7 +13,7 @@ import numbers
 import numpy as np
 
 from autograd import Value
-from autograd.fused import _fused, activation_rule, batched_layer, fused_layer, xp_of
+from autograd.fused import _fused, activation_rule, batch_rows, batched_layer, fused_layer, xp_of
 from autograd.value import _constant
 
 from . import activations, init as initialise
@@ -45,13 +45,17 @@ def as_inputs(x, n: int | None, who: str = "model") -> tuple:
     A 2-D array X of shape (N, n) is a batch: one batched Value (``Value.batch``) per
     input column, so the model builds ONE graph for all N samples (batched mode).
     """
-    if isinstance(x, (Value, numbers.Real)) and not isinstance(x, np.ndarray):
+    if x.__class__ is list or x.__class__ is tuple:  # the common case first
+        pass
+    elif isinstance(x, (Value, numbers.Real)) and not isinstance(x, np.ndarray):
         x = (x,)
     elif isinstance(x, np.ndarray):
         if x.ndim == 0:
             x = x.reshape(1)
         if x.ndim == 2 and x.shape[0] > 0 and (n is None or x.shape[1] == n):
-            return tuple(Value.batch(col) for col in x.T)
+            if x.dtype.kind in "biuf":  # real numbers: the columns as rows of one copy
+                return batch_rows(np.array(x.T, dtype=np.float64))
+            return tuple(Value.batch(col) for col in x.T)  # says what is wrong with them
         if x.ndim > 1:
             raise ValueError(f"{who} takes one sample (a 1-D input of {n} numbers) or a batch (a 2-D "
                              f"array of shape (samples, {n})), got an array of shape {x.shape}")
