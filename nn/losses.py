@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from autograd import Value
+from autograd.fused import batch_rows
 from autograd.value import _constant
 
 from .softmax import logsumexp
@@ -162,7 +163,7 @@ def _batched_classes(logits: list, targets, name: str) -> list:
     if not ok.all():
         i = int(np.argmin(ok))
         raise ValueError(f"{name}: target {i} is {classes[i]!r}, but must be a class index 0..{k - 1}")
-    return [Value.batch(classes == j) for j in range(k)]
+    return list(batch_rows((classes == np.arange(k)[:, None]).astype(np.float64)))
 
 
 def _picked(rows: list, onehot: list) -> Value:

@@ -169,3 +169,39 @@ def test_local_grads_read_the_layer_factors():
     np.testing.assert_allclose(local[4], d)
     np.testing.assert_allclose(local[-1], d * w[-1])
     assert len(local) == len(out.parents) == 9
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int64, bool])
+def test_a_2d_input_gives_the_leaves_value_batch_makes(dtype):
+    from nn.neuron import as_inputs
+
+    A = (RNG.normal(size=(5, 3)) * 3).astype(dtype)
+    xs = as_inputs(A, 3)
+    ref = [Value.batch(A[:, j]) for j in range(3)]
+    for x, r in zip(xs, ref):
+        assert x.__class__ is Value and not x.parents and x.op == "" and x.label == "" and x.grad == 0.0
+        assert x.data.dtype == np.float64 and x.data.shape == (5,)
+        np.testing.assert_array_equal(x.data, r.data)
+    A_before = A.copy()
+    xs[0].data[0] += 1.0  # the leaves hold a copy: the caller's array is untouched
+    np.testing.assert_array_equal(A, A_before)
+    assert xs[1].data[0] == ref[1].data[0]
+
+
+def test_a_2d_input_of_non_numbers_still_says_what_is_wrong():
+    from nn.neuron import as_inputs
+
+    with pytest.raises(TypeError, match=r"Value\.batch"):
+        as_inputs(np.array([["a", "b"], ["c", "d"]]), 2)
+    with pytest.raises(TypeError, match=r"Value\.batch"):
+        as_inputs(np.ones((2, 2), dtype=complex), 2)
+
+
+def test_cross_entropy_class_batches_are_constant_one_hot_leaves():
+    model = nn.MLP(4, [3], activation="identity", seed=9)
+    classes = np.array([0, 2, 1, 1, 0, 2])
+    loss = nn.cross_entropy(model(X), classes)
+    ref = sum(nn.cross_entropy(model(row), [c]).data for row, c in zip(X.tolist(), classes)) / len(X)
+    assert loss.data == pytest.approx(ref, rel=1e-12)
+    with pytest.raises(ValueError, match="class index"):
+        nn.cross_entropy(model(X), classes + 1)
