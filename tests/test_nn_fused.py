@@ -265,3 +265,20 @@ def test_weight_grads_summed_over_samples_at_the_end_of_backward(bad):
         fine = [p.grad for p in model.parameters()]
         model.fused = None
         assert got == pytest.approx(fine, rel=1e-12, abs=1e-15)
+
+
+@pytest.mark.parametrize("clone", ["deepcopy", "pickle"])
+def test_a_copied_model_builds_its_graph_from_its_own_weights(clone):
+    import copy
+    import pickle
+
+    model = nn.MLP(2, [3, 1], seed=5)
+    x = [0.5, -0.2]
+    before = model(x).data  # the layers keep their plans from this call
+    other = copy.deepcopy(model) if clone == "deepcopy" else pickle.loads(pickle.dumps(model))
+    for p in other.parameters():
+        p.data += 0.5
+    other(x).backward()
+    assert model(x).data == before and other(x).data != before
+    assert all(p.grad == 0.0 for p in model.parameters())
+    assert any(p.grad != 0.0 for p in other.parameters())
