@@ -14,10 +14,12 @@ import numbers
 import numpy as np
 
 from autograd import Value
+from autograd import value as _value  # _value._node at call time: detect_anomaly() swaps it
 from autograd.fused import batch_rows
+from autograd.ops import ARRAY, Op
 from autograd.value import _constant
 
-from .softmax import logsumexp
+from .softmax import batched_logits, logsumexp, logsumexp_rule
 
 
 def _is_batch(v) -> bool:
@@ -153,8 +155,8 @@ def logistic_loss(scores, targets) -> Value:
 
 # --- multiclass ----------------------------------------------------------------------------
 
-def _batched_classes(logits: list, targets, name: str) -> list:
-    """For k batched logit Values: one constant batch per class, 1.0 where it is the target."""
+def _onehot(logits: list, targets, name: str) -> np.ndarray:
+    """For k batched logit Values: (k, N), row j 1.0 where class j is the target."""
     classes = np.asarray(targets.data if isinstance(targets, Value) else targets).reshape(-1)
     n, k = logits[0].data.size, len(logits)
     if classes.size != n:
@@ -163,7 +165,21 @@ def _batched_classes(logits: list, targets, name: str) -> list:
     if not ok.all():
         i = int(np.argmin(ok))
         raise ValueError(f"{name}: target {i} is {classes[i]!r}, but must be a class index 0..{k - 1}")
-    return list(batch_rows((classes == np.arange(k)[:, None]).astype(np.float64)))
+    return (classes == np.arange(k)[:, None]).astype(np.float64)
+
+
+def cross_entropy_rule(xp, *z, onehot):
+    """y = logsumexp(z) - Σ_j z_j·t_j  (t: the one-hot target);  dy/dz_j = softmax(z)_j - t_j
+
+    For batched logits (``xp`` = ``ARRAY``); ``onehot``: (k, N), as ``_onehot`` gives.
+    """
+    lse, probabilities = logsumexp_rule(xp, *z)
+    picked = (xp.array(z) * onehot).sum(axis=0)  # z_c: the other terms are 0 (nan for z = ±inf)
+    return lse - picked, tuple(xp.array(probabilities) - onehot)
+
+
+CROSS_ENTROPY = Op("cross_entropy", cross_entropy_rule, arity=-1)  # variadic (one operand per logit)
+cross_entropy_rule.symbol = "cross_entropy"
 
 
 def _picked(rows: list, onehot: list) -> Value:
@@ -195,8 +211,13 @@ def _classes(rows, targets, name: str):
 def cross_entropy(logits, targets) -> Value:
     """(1/N) Σ -ln softmax(z_i)[c_i] = (1/N) Σ [logsumexp(z_i) - z_i[c_i]]   (z: logits, c: class index)"""
     if isinstance(logits, (list, tuple)) and logits and _is_batch(logits[0]):
-        onehot = _batched_classes(logits, targets, "cross_entropy")
-        return (logsumexp(logits) - _picked(list(logits), onehot)).mean()
+        onehot = _onehot(logits, targets, "cross_entropy")
+        zs = [v if isinstance(v, Value) else _constant(v) for v in logits]
+        if not batched_logits(zs):  # some logits are one number for every sample
+            return (logsumexp(zs) - _picked(zs, list(batch_rows(onehot)))).mean()
+        with np.errstate(all="ignore"):  # one node per sample's loss: logsumexp(z) - z_c
+            y, local = cross_entropy_rule(ARRAY, *[v.data for v in zs], onehot=onehot)
+        return _value._node(y, "cross_entropy", tuple(zs), local).mean()
     pairs = _classes(logits, targets, "cross_entropy")
     terms = []
     for row, c in pairs:
@@ -208,7 +229,7 @@ def cross_entropy(logits, targets) -> Value:
 def nll_loss(log_probs, targets) -> Value:
     """(1/N) Σ -log_probs_i[c_i]   (log_probs: e.g. the output of log_softmax)"""
     if isinstance(log_probs, (list, tuple)) and log_probs and _is_batch(log_probs[0]):
-        onehot = _batched_classes(log_probs, targets, "nll_loss")
+        onehot = list(batch_rows(_onehot(log_probs, targets, "nll_loss")))
         return (-_picked(list(log_probs), onehot)).mean()
     pairs = _classes(log_probs, targets, "nll_loss")
     return _mean([-(row[c] if isinstance(row[c], Value) else _constant(row[c])) for row, c in pairs])

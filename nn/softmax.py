@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import Value
+from autograd import value as _value  # _value._node at call time: detect_anomaly() swaps it
+from autograd.ops import ARRAY, Op
 from autograd.value import _constant
 
 
@@ -26,9 +28,39 @@ def _max(xs: list):
     return max(data)
 
 
+def logsumexp_rule(xp, *z):
+    """y = m + ln Σ_j e**(z_j - m)  (m = max_j z_j);  dy/dz_j = e**(z_j - m) / Σ_k e**(z_k - m) = softmax(z)_j
+
+    For batched logits (``xp`` = ``ARRAY``, each z_j a 1-D array, one entry per sample).
+    """
+    Z = xp.array(z)  # (k, N)
+    m = Z.max(axis=0)
+    E = xp.exp(Z - m)
+    total = E.sum(axis=0)  # e_0 + e_1 + ... in that order, like the graph of logsumexp()
+    return xp.log(total) + m, tuple(E / total)
+
+
+LOGSUMEXP = Op("logsumexp", logsumexp_rule, arity=-1)  # variadic (one operand per logit)
+logsumexp_rule.symbol = "logsumexp"
+
+
+def batched_logits(xs: list) -> bool:
+    """True when every logit holds a batch, all of one size (the one-node path of logsumexp)."""
+    shape = getattr(xs[0].data, "shape", None)
+    return all(v.data.__class__ is np.ndarray and v.data.shape == shape for v in xs)
+
+
 def logsumexp(logits) -> Value:
-    """ln Σ_j e**(z_j) = m + ln Σ_j e**(z_j - m),  m = max_j z_j."""
+    """ln Σ_j e**(z_j) = m + ln Σ_j e**(z_j - m),  m = max_j z_j.
+
+    Logits of one sample build the graph of -, exp, +, log (what a diagram shows); batched
+    logits make one node of op "logsumexp" whose local grads are the softmax.
+    """
     xs = _values(logits)
+    if batched_logits(xs):
+        with np.errstate(all="ignore"):
+            y, local = logsumexp_rule(ARRAY, *[v.data for v in xs])
+        return _value._node(y, "logsumexp", tuple(xs), local)
     m = _max(xs)
     return sum(((v - m).exp() for v in xs[1:]), (xs[0] - m).exp()).log() + m
 
