@@ -59,6 +59,10 @@ class SGD(Optimizer):
 
     def _update(self) -> None:
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
+        if mu == 0.0 and not wd:  # plain SGD: the loop over every parameter, nothing else
+            for p in self.params:
+                p.data -= lr * p.grad
+            return
         if mu == 0.0:
             for p in self.params:
                 p.data -= lr * (p.grad + wd * p.data if wd else p.grad)
