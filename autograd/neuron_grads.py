@@ -160,7 +160,7 @@ class InputGroup:
             if D.__class__ is not float:
                 D = D[reached]
         G = np.array(g)  # (reached, N)
-        if D.__class__ is not float:
+        if D.__class__ is not float or D != 1.0:
             G *= D
         for x, row in zip(self.xs, W.T @ G):
             grad = x.grad
