@@ -205,3 +205,24 @@ def test_cross_entropy_class_batches_are_constant_one_hot_leaves():
     assert loss.data == pytest.approx(ref, rel=1e-12)
     with pytest.raises(ValueError, match="class index"):
         nn.cross_entropy(model(X), classes + 1)
+
+
+def test_an_activation_whose_derivative_is_one_float_for_every_sample():
+    """A rule may give act'(z) as one float (here y = 3z, act' = 3.0): backward scales by it."""
+    def triple(xp, z):
+        return 3.0 * z, (3.0,)
+
+    layer = nn.Layer(4, 2, activation="identity", seed=10)
+    xs = [Value.batch(X[:, j]) for j in range(4)]
+    plans = [((*n.w, n.b), [p.data for p in n.w], n.b.data, triple, "", True) for n in layer.neurons]
+    outs = batched_layer(plans, tuple(xs), [x.data for x in xs])
+    (outs[0] * outs[1]).sum().backward()
+    grads = [p.grad for p in layer.parameters()]
+    ref = [Value.batch(X[:, j]) for j in range(4)]
+    plain = layer(ref)
+    for p in layer.parameters():
+        p.grad = 0.0
+    (plain[0] * plain[1] * 9.0).sum().backward()
+    for x, r in zip(xs, ref):
+        np.testing.assert_allclose(x.grad, r.grad, rtol=1e-12)
+    assert grads == pytest.approx([p.grad for p in layer.parameters()], rel=1e-12)
