@@ -132,8 +132,6 @@ class Value:
             grad = _batch_seed(self, grad)
         # the pass makes no cycles: keep the cyclic GC off the graph; numpy's warnings are
         # off too, as every rule already returns inf or nan where the math does
-        global backward_pass
-        backward_pass += 1
         with gc_paused(), np.errstate(all="ignore"):
             order = backward_order(self)  # the nodes with parents; their grads set to 0.0
             self.grad += grad
@@ -289,7 +287,6 @@ def _unary(rule, a, **params) -> Value:
 
 
 _new = object.__new__
-backward_pass = 0  # counts backward() calls: per-pass buffers (fused.py) check it
 
 
 # --- batched mode: data that is a 1-D numpy array, one entry per sample -------------------
