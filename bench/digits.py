@@ -4,7 +4,7 @@ A batch of 32 samples x 64 features (8x8 "digit" images made from 10 noisy class
 prototypes; no download), MLP 64-32-10 with ReLU, softmax cross-entropy (stable:
 logsumexp with the row maximum subtracted), SGD with lr = 0.1 on the same batch.
 
-    .venv/bin/python bench/digits.py           # --steps 5 --repeats 3
+    .venv/bin/python bench/digits.py           # --steps 5 --repeats 5
 """
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ ENGINES = {
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=5, help="training steps per run")
-    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds; medians over rounds are reported")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved rounds; medians over rounds are reported")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

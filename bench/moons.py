@@ -3,7 +3,7 @@
 moons (100 points), MLP 2-16-16-1 with ReLU, hinge loss + 1e-4·Σp², full-batch SGD with
 lr = 1 - 0.9·k/100. Every engine starts from the same weights and runs the same steps.
 
-    .venv/bin/python bench/moons.py            # --steps 10 --repeats 3 (--steps 100: the whole demo)
+    .venv/bin/python bench/moons.py            # --steps 10 --repeats 5 (--steps 100: the whole demo)
 """
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ ENGINES = {
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=10, help="training steps per run (100: the whole demo)")
-    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds; medians over rounds are reported")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved rounds; medians over rounds are reported")
     ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
     ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
