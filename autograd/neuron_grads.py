@@ -67,7 +67,47 @@ def flush() -> None:
             inputs.gz = None
 
 
-class NeuronGrads:
+class FactoredGrads:
+    """Local grads d·x_i, d, d·w_i (parent order w..., b, x...) kept as their factors:
+    ``d`` = act'(z), ``_x`` the inputs' data and ``_w`` the weights' data (given by each
+    subclass). Indexing, ``len`` and iteration read like a tuple of 2n + 1 entries."""
+
+    __slots__ = ()
+
+    def __len__(self) -> int:
+        return 2 * len(self._w) + 1
+
+    def __getitem__(self, i):
+        """Entry ``i`` (w..., b, x... order): d·x_i, d or d·w_i, computed when asked for."""
+        if i.__class__ is not int:
+            return tuple(self)[i]
+        w = self._w
+        n = len(w)
+        if i < 0:
+            i += 2 * n + 1
+        if not 0 <= i <= 2 * n:
+            raise IndexError("local grad index out of range")
+        d = self.d
+        if i < n:
+            return d * self._x[i]
+        return d if i == n else d * w[i - n - 1]
+
+    def __iter__(self):
+        d = self.d
+        yield from (d * x for x in self._x)
+        yield d
+        yield from (d * w for w in self._w)
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, (tuple, FactoredGrads)) else NotImplemented
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{tuple(self)!r}"
+
+
+class NeuronGrads(FactoredGrads):
     """d·x_i, d, d·w_i (parent order w..., b, x...) kept as ``inputs`` (``SharedInputs``),
     ``w`` (the weights' data) and ``d`` = act'(z). The neuron's weights and bias are leaves."""
 
@@ -93,36 +133,13 @@ class NeuronGrads:
         for x, wi in zip(inputs.xs, w):
             x.grad += wi * gz
 
-    def __len__(self) -> int:
-        return 2 * len(self.w) + 1
+    @property
+    def _x(self) -> list:
+        return self.inputs.xd
 
-    def __getitem__(self, i):
-        """Entry ``i`` (w..., b, x... order): d·x_i, d or d·w_i."""
-        if i.__class__ is not int:
-            return tuple(self)[i]
-        n = len(self.w)
-        if i < 0:
-            i += 2 * n + 1
-        if not 0 <= i <= 2 * n:
-            raise IndexError("local grad index out of range")
-        d = self.d
-        if i < n:
-            return d * self.inputs.xd[i]
-        return d if i == n else d * self.w[i - n - 1]
-
-    def __iter__(self):
-        d = self.d
-        yield from (d * x for x in self.inputs.xd)
-        yield d
-        yield from (d * w for w in self.w)
-
-    def __eq__(self, other) -> bool:
-        return tuple(self) == tuple(other) if isinstance(other, (tuple, NeuronGrads)) else NotImplemented
-
-    __hash__ = None
-
-    def __repr__(self) -> str:
-        return f"NeuronGrads{tuple(self)!r}"
+    @property
+    def _w(self) -> list:
+        return self.w
 
 
 # --- batched mode: a layer's neurons on batched inputs, backprop once per layer ------------
@@ -177,7 +194,7 @@ class InputGroup:
                 wb[-1].grad += total
 
 
-class BatchedNeuronGrads:
+class BatchedNeuronGrads(FactoredGrads):
     """Local grads of neuron ``index`` of a batched layer (``group``), kept as factors:
     act'(z) (``d``), the weights ``w`` and the inputs' matrix. ``backprop`` hands the
     neuron's grad to its layer; iterating gives the arrays d·x_i, d, d·w_i in parent order
@@ -218,24 +235,10 @@ class BatchedNeuronGrads:
         if group.done == group.expected:
             group.flush()
 
-    def __len__(self) -> int:
-        return 2 * self.group.W.shape[1] + 1
+    @property
+    def _x(self) -> np.ndarray:
+        return self.group.X
 
-    def __getitem__(self, i):
-        """Entry ``i`` (w..., b, x... order), computed when asked for."""
-        if i.__class__ is not int:
-            return tuple(self)[i]
-        n = self.group.W.shape[1]
-        if i < 0:
-            i += 2 * n + 1
-        if not 0 <= i <= 2 * n:
-            raise IndexError("local grad index out of range")
-        d = self.d
-        if i < n:
-            return d * self.group.X[i]
-        if i == n:
-            return d
-        return d * float(self.w[i - n - 1])
-
-    def __iter__(self):
-        return (self[i] for i in range(len(self)))
+    @property
+    def _w(self) -> list:
+        return self.w.tolist()
