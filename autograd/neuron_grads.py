@@ -24,6 +24,8 @@ reads ``node.local_grads`` (viz, the guards) sees the same numbers as for a tupl
 """
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 
@@ -46,12 +48,16 @@ def flush() -> None:
     """Add each layer's Σ_samples gz·x (G^T·X) to its weights' grads; end of a backward pass."""
     layers: dict = {}
     for inputs in pending:
-        layers.setdefault(id(inputs.layer), (inputs.layer, []))[1].append(inputs)
+        groups = layers.get(id(inputs.layer))
+        if groups is None:
+            groups = layers[id(inputs.layer)] = []
+        groups.append(inputs)
     pending.clear()
-    for layer, groups in layers.values():
-        X = np.array([inputs.xd for inputs in groups])  # (samples, inputs)
+    for groups in layers.values():
+        layer = groups[0].layer
+        X = _matrix([inputs.xd for inputs in groups])  # (samples, inputs)
         if np.isfinite(X).all():
-            G = np.array([inputs.gz for inputs in groups])  # (samples, neurons)
+            G = _matrix([inputs.gz for inputs in groups])  # (samples, neurons)
             with np.errstate(all="ignore"):
                 grads = (G.T @ X).tolist()
             for neuron, row in zip(layer, grads):
@@ -65,6 +71,11 @@ def flush() -> None:
                             p.grad += x * gz
         for inputs in groups:
             inputs.gz = None
+
+
+def _matrix(rows: list) -> np.ndarray:
+    """Lists of floats of one length as the rows of a float64 matrix."""
+    return np.fromiter(chain.from_iterable(rows), float, len(rows) * len(rows[0])).reshape(len(rows), -1)
 
 
 class FactoredGrads:
