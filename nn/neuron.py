@@ -3,8 +3,9 @@
 A neuron computes a = act(w·x + b). By default it is ONE graph node (op "neuron", see
 ``autograd/fused.py``): fast, and drawn as one box. ``fused=False`` on a model, or
 ``nn.set_fused(False)`` for all models, builds micrograd's fine-grained graph instead
-(one node per * and +, then the activation) for teaching pictures; values and gradients
-are the same either way.
+(one node per * and +, then the activation) for teaching pictures; values are the same
+either way, and so are gradients up to the last bits (a weight's gradient over many
+samples is summed in another order).
 """
 from __future__ import annotations
 
