@@ -72,16 +72,17 @@ def _binary_op(rule, reflected: bool = False):
 
 
 def _unary_op(rule):
-    """The method for a one-operand rule of ``ops``: ``value.tanh()`` as a recorded node."""
+    """The method for a one-operand rule of ``ops``: ``value.tanh()`` as a recorded node
+    (``params`` go to the rule, e.g. leaky_relu's ``negative_slope``)."""
     symbol = rule.symbol
 
-    def apply(a):
+    def apply(a, **params):
         ad = a.data
         try:
             if ad.__class__ is float:
-                y, local = rule(SCALAR, ad)
+                y, local = rule(SCALAR, ad, **params)
             else:
-                y, local = _on_arrays(rule, a)
+                y, local = _on_arrays(rule, a, **params)
         except DomainError as e:
             raise DomainError(f"{e}; {describe_operands(symbol, (a,))}") from None
         return _node(y, symbol, (a,), local)
@@ -95,6 +96,9 @@ def _named(method, rule):
     method.__name__ = rule.__name__.rstrip("_")
     method.__qualname__ = f"Value.{method.__name__}"
     return method
+
+
+_leaky_relu = _unary_op(ops.leaky_relu)  # Value.leaky_relu passes on its negative_slope
 
 
 class Value:
@@ -162,13 +166,8 @@ class Value:
         out.label = label
         return out
 
-    def sum(self) -> "Value":
-        """Σ over the samples of a batch, as one scalar Value (a scalar stays as it is)."""
-        return _unary(ops.sum_, self)
-
-    def mean(self) -> "Value":
-        """The mean over the samples of a batch, as one scalar Value."""
-        return _unary(ops.mean, self)
+    sum = _unary_op(ops.sum_)  # a batch to one scalar Value (a scalar stays as it is)
+    mean = _unary_op(ops.mean)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -208,7 +207,7 @@ class Value:
     softplus = _unary_op(ops.softplus)
 
     def leaky_relu(self, negative_slope: float = 0.01):
-        return _unary(ops.leaky_relu, self, negative_slope=negative_slope)
+        return _leaky_relu(self, negative_slope=negative_slope)
 
     leaky_relu.__doc__ = ops.leaky_relu.__doc__
 
@@ -266,24 +265,6 @@ def _constant(x) -> Value:
     out.label = out.op = ""
     out.parents = out.local_grads = ()
     return out
-
-
-def _binary(rule, a, b) -> Value:
-    """Apply a two-operand rule of ``ops`` to ``a`` and ``b`` and record the node."""
-    return _binary_op(rule)(a, b)
-
-
-def _unary(rule, a, **params) -> Value:
-    """Apply a one-operand rule of ``ops`` (with its ``params``) and record the node."""
-    ad = a.data
-    try:
-        if ad.__class__ is float:
-            y, local = rule(SCALAR, ad, **params)
-        else:
-            y, local = _on_arrays(rule, a, **params)
-    except DomainError as e:
-        raise DomainError(f"{e}; {describe_operands(rule.symbol, (a,))}") from None
-    return _node(y, rule.symbol, (a,), local)
 
 
 _new = object.__new__

@@ -75,8 +75,8 @@ def test_no_false_alarm_for_any_op_on_leaves(name):
         if not hasattr(Value, "batch"):
             pytest.skip("no batched Values in this engine")
         args = [Value.batch([0.7, 1.3], label="a")]
-    make = autograd.value._binary if len(args) == 2 else autograd.value._unary
-    node = make(rule, *args)  # as the operator or method makes it
+    make = autograd.value._binary_op if len(args) == 2 else autograd.value._unary_op
+    node = make(rule)(*args)  # as the operator or method makes it
     with no_teaching_warning():
         node.backward()
 
