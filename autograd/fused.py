@@ -108,9 +108,7 @@ def _fused(xp, parents: tuple, wd: list, bd, xd: list, rule, params) -> Value:
     """
     try:
         if not grad_mode._enabled:  # no graph is kept: skip the local grads
-            z = sum(map(mul, wd, xd), bd)
-            y = z if rule is None else rule(xp, z, **params)[0]
-            local = ()
+            y, local = neuron_value(xp, wd, bd, xd, rule, params)[0], ()
         elif params:
             y, local = neuron_rule(xp, wd, bd, xd, rule, **params)
         else:  # the common case: no ** call
@@ -138,8 +136,7 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
             node.label = label
             append(node)
         return out
-    shared = _new(SharedInputs)
-    shared.xs, shared.xd, shared.mark, shared.layer, shared.gz = xs, xd, None, neurons, None
+    shared = SharedInputs(xs, xd, neurons)
     new = _new
     try:  # the hottest loop of nn: neuron_value and _node written out (no call per neuron)
         for wb, lo, hi, rule, label, leaves in neurons:
