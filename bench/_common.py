@@ -9,6 +9,7 @@ round by round, hold; peak memory is measured in a fresh child process per engin
 """
 from __future__ import annotations
 
+import argparse
 import gc
 import json
 import math
@@ -337,3 +338,25 @@ def nn_step(model, loss_fn, lr_at):
         return float(total.data)
 
     return step
+
+
+def training_main(argv, doc: str, title: str, engines: dict, data: tuple, steps: int, script: str):
+    """The command line of a training workload (A, C): time ``engines`` (name -> (factory,
+    kind)) on ``data`` = (weights, X, y) and print the table headed ``title``; with the
+    hidden ``--memory ENGINE``, the peak memory of one step, in a child process."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--steps", type=int, default=steps, help="training steps per run")
+    ap.add_argument("--repeats", type=int, default=5, help="interleaved rounds; medians over rounds are reported")
+    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
+    ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.memory:  # child process: the peak memory of one training step
+        step, _ = engines[args.memory][0](*data)
+        step(0)
+        gc.collect()
+        return report_peak(lambda: step(1))
+    results = time_training(engines, data, args.steps, args.repeats)
+    print_table(f"{title}, {rounds_wording(args.steps, args.repeats)}", TRAINING_HEADER,
+                training_rows(results, engines, args.steps, script, args.no_memory),
+                training_notes(results, engines))
+    return results

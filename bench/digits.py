@@ -8,14 +8,11 @@ logsumexp with the row maximum subtracted), SGD with lr = 0.1 on the same batch.
 """
 from __future__ import annotations
 
-import argparse
-import gc
 import sys
 
 import _common  # noqa: F401  (first: it sets the thread counts before numpy loads)
 import numpy as np
-from _common import (TRAINING_HEADER, micrograd_nodes, micrograd_value, nn_step, print_table, report_peak,
-                     rounds_wording, time_training, training_notes, training_rows, without_guards)
+from _common import micrograd_nodes, micrograd_value, nn_step, training_main, without_guards
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [64, 32, 10]
@@ -135,27 +132,9 @@ ENGINES = {
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=5, help="training steps per run")
-    ap.add_argument("--repeats", type=int, default=5, help="interleaved rounds; medians over rounds are reported")
-    ap.add_argument("--no-memory", action="store_true")
-    ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
     X, y = dataset()
-    weights = init_weights(SIZES, seed=0)
-    if args.memory:
-        step, _ = ENGINES[args.memory][0](weights, X, y)
-        step(0)
-        gc.collect()
-        return report_peak(lambda: step(1))
-
-    results = time_training(ENGINES, (weights, X, y), args.steps, args.repeats)
-    print_table(
-        f"C: digits-sized classifier (batch 32 x 64, MLP 64-32-10 ReLU, softmax cross-entropy, "
-        f"SGD), {rounds_wording(args.steps, args.repeats)}",
-        TRAINING_HEADER, training_rows(results, ENGINES, args.steps, __file__, args.no_memory),
-        training_notes(results, ENGINES))
-    return results
+    return training_main(argv, __doc__, "C: digits-sized classifier (batch 32 x 64, MLP 64-32-10 ReLU, "
+                         "softmax cross-entropy, SGD)", ENGINES, (init_weights(SIZES, seed=0), X, y), 5, __file__)
 
 
 if __name__ == "__main__":

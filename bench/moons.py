@@ -7,12 +7,9 @@ lr = 1 - 0.9·k/100. Every engine starts from the same weights and runs the same
 """
 from __future__ import annotations
 
-import argparse
-import gc
 import sys
 
-from _common import (TRAINING_HEADER, micrograd_nodes, nn_step, print_table, report_peak, rounds_wording,
-                     time_training, training_notes, training_rows, without_guards)
+from _common import micrograd_nodes, nn_step, training_main, without_guards
 from _models import ValueMLP, init_weights, micrograd_mlp, nn_mlp, torch_forward, torch_mlp
 
 SIZES = [2, 16, 16, 1]
@@ -141,27 +138,9 @@ ENGINES = {
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=10, help="training steps per run (100: the whole demo)")
-    ap.add_argument("--repeats", type=int, default=5, help="interleaved rounds; medians over rounds are reported")
-    ap.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
-    ap.add_argument("--memory", metavar="ENGINE", help=argparse.SUPPRESS)
-    args = ap.parse_args(argv)
     X, y = dataset()
-    weights = init_weights(SIZES, seed=0)
-    if args.memory:  # child process: the peak memory of one training step
-        step, _ = ENGINES[args.memory][0](weights, X, y)
-        step(0)
-        gc.collect()
-        return report_peak(lambda: step(1))
-
-    results = time_training(ENGINES, (weights, X, y), args.steps, args.repeats)
-    print_table(
-        f"A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD), "
-        f"{rounds_wording(args.steps, args.repeats)}",
-        TRAINING_HEADER, training_rows(results, ENGINES, args.steps, __file__, args.no_memory),
-        training_notes(results, ENGINES))
-    return results
+    return training_main(argv, __doc__, "A: micrograd's demo (moons 100, MLP 2-16-16-1 ReLU, hinge + 1e-4 L2, SGD)",
+                         ENGINES, (init_weights(SIZES, seed=0), X, y), 10, __file__)
 
 
 if __name__ == "__main__":
