@@ -80,7 +80,7 @@ def _unary_op(rule):
         ad = a.data
         try:
             if ad.__class__ is float:
-                y, local = rule(SCALAR, ad, **params)
+                y, local = rule(SCALAR, ad, **params) if params else rule(SCALAR, ad)
             else:
                 y, local = _on_arrays(rule, a, **params)
         except DomainError as e:
