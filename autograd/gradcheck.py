@@ -1,6 +1,8 @@
 """Gradient checking: backprop's answer against central finite differences."""
 from __future__ import annotations
 
+import math
+
 from .grad_mode import no_grad
 from .value import Value
 
@@ -40,7 +42,7 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     """Check ``backward()`` of ``f(*Values)`` against central differences at ``inputs``.
 
     Passes when |analytic - numeric| <= atol + rtol·|numeric| for every input (PyTorch's
-    defaults). Returns True, or raises ``GradcheckError`` listing each input that failed
+    defaults). A numeric gradient that is inf or nan cannot be compared, so it fails. Returns True, or raises ``GradcheckError`` listing each input that failed
     with both values (returns False instead when ``raise_exception=False``).
     """
     leaves = _leaves(inputs)
@@ -49,11 +51,14 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
     out.backward()
     analytic = [leaf.grad for leaf in leaves]
     numeric = numerical_grad(f, leaves, eps)
-    bad = [
-        f"  {leaf.label} = {leaf.data!r}: analytic {a!r} vs numeric {n!r} (diff {abs(a - n):.3g})"
-        for leaf, a, n in zip(leaves, analytic, numeric)
-        if not abs(a - n) <= atol + rtol * abs(n)  # 'not <=' so that nan fails too
-    ]
+    bad = []
+    for leaf, a, n in zip(leaves, analytic, numeric):
+        where = f"  {leaf.label} = {leaf.data!r}: analytic {a!r} vs numeric {n!r}"
+        if not math.isfinite(n):  # |a - inf| <= rtol·inf would let any finite a pass
+            bad.append(f"{where}: cannot compare, the finite difference is {n!r} (f(x ± eps) overflowed "
+                       f"or is not a number there); try a smaller eps or other values")
+        elif not abs(a - n) <= atol + rtol * abs(n):  # 'not <=' so that nan fails too
+            bad.append(f"{where} (diff {abs(a - n):.3g})")
     if not bad:
         return True
     if not raise_exception:

@@ -61,15 +61,15 @@ def output_file(path: str, suffixes: tuple) -> Path:
     p = Path(path)
     if p.suffix.lower() not in suffixes:
         raise UsageError(f"{path}: unknown file type {p.suffix or '(none)'!r}; use one of {', '.join(suffixes)}")
-    if p.is_dir():
+    if _check(p, p.is_dir):
         raise UsageError(f"{path} is a folder; give a file name such as {p / ('graph' + suffixes[0])}")
     return p
 
 
 def writable_dir(path) -> Path:
-    """``path`` as an existing, writable folder (created if missing), or a UsageError."""
+    """``path`` as an existing, writable folder (created, with its parents, if missing), or a UsageError."""
     p = Path(path)
-    if p.exists() and not p.is_dir():
+    if _check(p, p.exists) and not _check(p, p.is_dir):
         raise UsageError(f"{str(p)!r} is a file, not a folder; give a folder name (it is created if missing)")
     try:
         p.mkdir(parents=True, exist_ok=True)
@@ -78,3 +78,19 @@ def writable_dir(path) -> Path:
     if not os.access(p, os.W_OK | os.X_OK):
         raise UsageError(f"cannot write into the folder {str(p)!r}: permission denied")
     return p
+
+
+def is_folder(path) -> bool:
+    """Whether ``path`` is an existing folder (a UsageError if a folder on the way may not be entered)."""
+    p = Path(path)
+    return _check(p, p.is_dir)
+
+
+def _check(p: Path, test) -> bool:
+    """``test()`` (``p.exists``, ``p.is_dir``), as a UsageError when a folder on the way may not
+    be entered (another user's home with mode 700 raises PermissionError, not False)."""
+    try:
+        return test()
+    except OSError as e:
+        raise UsageError(f"cannot write {str(p)!r}: {e.strerror or e} (a folder on the way may not "
+                         "be entered; choose a path in your own folders)") from None

@@ -7,6 +7,7 @@ unwritable path), with a message that says what to fix.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from autograd import DomainError
@@ -110,20 +111,47 @@ def _add_expression(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    command = "scalargrad"
     try:
-        if args.command == "demo":
-            from .demo import run_demo
-            return run_demo(args)
-        from . import commands
-        return commands.graph_command(args) if args.command == "graph" else commands.gradcheck_command(args)
+        args = build_parser().parse_args(argv)
+        command = f"scalargrad {args.command}"
+        code = _run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows up here, not after main returns
+        return code
+    except BrokenPipeError:  # `scalargrad ... | head -1`: the reader has gone, so stop quietly
+        _stdout_to_devnull()
+        return 1
     except (UsageError, ExpressionError, DomainError) as e:
-        print(f"scalargrad {args.command}: error: {e}", file=sys.stderr)
+        print(f"{command}: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a path the checks could not foresee, or stdout itself (-o - > /dev/full)
+        if e.filename is None:
+            _stdout_to_devnull()
+            print(f"{command}: error: cannot write to standard output: {e.strerror or e}", file=sys.stderr)
+        else:
+            print(f"{command}: error: cannot write {e.filename}: {e.strerror or e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"scalargrad {args.command}: interrupted", file=sys.stderr)
+        print(f"{command}: interrupted", file=sys.stderr)
         return 130
 
+
+def _run(args) -> int:
+    if args.command == "demo":
+        from .demo import run_demo
+        return run_demo(args)
+    from . import commands
+    return commands.graph_command(args) if args.command == "graph" else commands.gradcheck_command(args)
+
+
+def _stdout_to_devnull() -> None:
+    """Point stdout at /dev/null so that Python's own flush at exit does not fail again
+    (the recipe of the Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (a test's StringIO)
+        pass
 
 if __name__ == "__main__":
     sys.exit(main())

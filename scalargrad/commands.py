@@ -58,8 +58,9 @@ def graph_command(args) -> int:
     to_stdout = args.output == "-"
     path = None if to_stdout else cli_args.output_file(args.output, GRAPH_FORMATS)
     expr, root, leaves = build(args.expression, args.values)
+    new_folder = path is not None and not cli_args.is_folder(path.parent)
     if path is not None:
-        cli_args.writable_dir(path.parent)
+        cli_args.writable_dir(path.parent)  # created if missing, like Graph.save and demo --out
     import viz
 
     picture = viz.draw_graph(root, view=args.view, rankdir=args.rankdir)
@@ -82,7 +83,7 @@ def graph_command(args) -> int:
     print(summary(expr, root, leaves))
     if args.explain:
         print(explain(root, leaves))
-    print(f"wrote {path}")
+    print(f"wrote {path}" + (f" (and created the folder {path.parent})" if new_folder else ""))
     return 0
 
 
