@@ -58,20 +58,24 @@ def graph_command(args) -> int:
     to_stdout = args.output == "-"
     path = None if to_stdout else cli_args.output_file(args.output, GRAPH_FORMATS)
     expr, root, leaves = build(args.expression, args.values)
+    import viz
+    from viz.render import cannot_render
+
+    fmt = None if to_stdout else path.suffix.lower().lstrip(".")
+    if fmt not in (None, "dot") and cannot_render(fmt):  # before any folder is made or file written
+        if viz.renderer() is None:
+            raise UsageError(
+                f"cannot write {path}: no Graphviz renderer found (install scalargrad[render], or a "
+                f"system Graphviz `dot`); -o {path.with_suffix('.dot')} writes the DOT text instead")
+        raise UsageError(f"cannot write {path}: {cannot_render(fmt)}")
     new_folder = path is not None and not cli_args.is_folder(path.parent)
     if path is not None:
         cli_args.writable_dir(path.parent)  # created if missing, like Graph.save and demo --out
-    import viz
-
     picture = viz.draw_graph(root, view=args.view, rankdir=args.rankdir)
     if to_stdout:
         sys.stdout.write(picture.source if picture.source.endswith("\n") else picture.source + "\n")
         return 0
-    if path.suffix.lower() != ".dot" and viz.renderer() is None:
-        raise UsageError(
-            f"cannot write {path}: no Graphviz renderer found (install scalargrad[render], or a "
-            f"system Graphviz `dot`); -o {path.with_suffix('.dot')} writes the DOT text instead")
-    if path.suffix.lower() != ".dot":
+    if fmt != "dot":
         _warn_if_slow(root, path)
     try:
         picture.save(path)

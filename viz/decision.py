@@ -57,6 +57,15 @@ def _data(X, y):
         raise ValueError(f"a decision boundary needs 2-D inputs: X of shape (n, 2), got {X.shape}")
     if len(y) != len(X):
         raise ValueError(f"{len(X)} samples but {len(y)} labels")
+    if len(X) == 0:
+        raise ValueError("no data points: X is empty (shape (0, 2)); pass the samples to draw, "
+                         "e.g. the training data")
+    bad = np.flatnonzero(~np.isfinite(X).all(axis=1))
+    if len(bad):
+        rows = ", ".join(str(i) for i in bad[:5]) + (" ..." if len(bad) > 5 else "")
+        raise ValueError(f"the data has non-finite values (nan or inf) in {len(bad)} of {len(X)} rows "
+                         f"(rows {rows}: X[{bad[0]}] = {X[bad[0]].tolist()}); drop them, e.g. "
+                         "keep = np.isfinite(X).all(axis=1); X, y = X[keep], y[keep]")
     return X, y
 
 

@@ -6,18 +6,27 @@ binary ``render.py`` finds. Without one, Jupyter shows the source and a one-line
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from . import render as _render
 
 _RECORD_SPECIAL = set('{}|<>"\\')
+_UNDRAWABLE = re.compile("[\x00\ud800-\udfff]")  # NUL ends Graphviz's input; a lone surrogate is no UTF-8
+
+
+def drawable(text) -> str:
+    """``str(text)`` with what Graphviz cannot take made visible: NUL as the two characters
+    ``\\0`` (any font has them), a lone surrogate (e.g. from a file name decoded with
+    surrogateescape) as �. Callers escape the result for their context."""
+    return _UNDRAWABLE.sub(lambda m: "\\0" if m.group() == "\x00" else "\ufffd", str(text))
 
 
 def record_text(text) -> str:
     """``text`` escaped for one field of a record label: ``{ } | < >``, quotes, backslashes;
     newlines become centred line breaks."""
     out = []
-    for ch in str(text):
+    for ch in drawable(text):
         if ch in _RECORD_SPECIAL:
             out.append("\\" + ch)
         elif ch == "\n":
@@ -29,7 +38,7 @@ def record_text(text) -> str:
 
 def quote(text) -> str:
     """``text`` as a double-quoted DOT string (escaped quotes and backslashes, \\n kept)."""
-    s = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    s = drawable(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{s}"'
 
 
@@ -51,7 +60,7 @@ def html_label(lines) -> str:
     """An HTML-like label (``<...>``) from ``(text, colour or None)`` lines, escaped here."""
     parts = []
     for text, colour in lines:
-        t = html.escape(str(text), quote=True)
+        t = html.escape(drawable(text), quote=True)
         parts.append(f'<FONT COLOR="{colour}">{t}</FONT>' if colour else t)
     return "<" + "<BR/>".join(parts) + ">"
 

@@ -41,21 +41,39 @@ class Explanation:
         self.grad = s.backprop().get(value, 0.0)  # the same sum, node by node, as backward() does
 
     def _paths(self, children, limit: int) -> list:
+        """The first ``limit`` paths, depth first. A stack entry is one step (node, use, factor)
+        and a link to the step before it, so going one edge deeper costs O(1), not a copy of
+        the path so far: a path is spelled out only when it reaches the root (O(length))."""
         out = []
-        stack = [((self.value,), (), ())]
+        stack = [(self.value, None, None, None)]  # (node, use, factor, previous entry)
         while stack and len(out) < limit:
-            nodes, uses, factors = stack.pop()
-            v = nodes[-1]
+            entry = stack.pop()
+            v = entry[0]
             if v is self.root:
+                nodes, uses, factors = [], [], []
+                while entry is not None:
+                    node, use, factor, entry = entry
+                    nodes.append(node)
+                    if use is not None:
+                        uses.append(use)
+                        factors.append(factor)
+                nodes.reverse(), uses.reverse(), factors.reverse()
                 prod = 1.0
                 for f in factors:
                     prod = prod * f
                 prod = share(self.value, prod, 1.0)  # a parameter of a batch: summed over samples
-                out.append(Path(nodes, uses, factors, prod))
+                out.append(Path(tuple(nodes), tuple(uses), tuple(factors), prod))
                 continue
             for c, i in reversed(children[v]):
-                stack.append((nodes + (c,), uses + (i,), factors + (c.local_grads[i],)))
+                stack.append((c, i, c.local_grads[i], entry))
         return out
+
+    def _value_name(self) -> str:
+        """The value's name; one outside the graph has no position, so its label or its data."""
+        v = self.value
+        if v in self.scene.index or v in self.scene.params:
+            return self.scene.name(v)
+        return v.label or f"Value({fmt(v.data)})"
 
     def _step_names(self, path):
         """'∂c/∂p' symbols along a path, marking which use when a child uses p twice."""
@@ -69,7 +87,7 @@ class Explanation:
     @property
     def text(self) -> str:
         s = self.scene
-        vn, rn = s.name(self.value), s.name(self.root)
+        vn, rn = self._value_name(), s.name(self.root)
         head = f"∂{rn}/∂{vn}"
         if self.value is self.root:
             return f"{head} = 1 (a value's derivative with respect to itself)"
@@ -100,7 +118,7 @@ class Explanation:
     @property
     def latex(self) -> str:
         s = self.scene
-        vn, rn = _tex(s.name(self.value)), _tex(s.name(self.root))
+        vn, rn = _tex(self._value_name()), _tex(s.name(self.root))
         head = rf"\frac{{\partial {rn}}}{{\partial {vn}}}"
         if self.value is self.root:
             return head + " = 1"

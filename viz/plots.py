@@ -77,15 +77,18 @@ def _curve(ax, x, y, label, colour):
 
 
 def grad_norms(model) -> dict:
-    """{layer name: ‖grad‖₂ of its parameters} (dotted names up to '.neurons.' are one layer)."""
+    """{layer name: ‖grad‖₂ of its parameters} (dotted names up to '.neurons.' are one layer).
+
+    ‖g‖₂ = sqrt(Σ gᵢ²), computed by ``math.hypot``, which scales first: no overflow for
+    gradients ≥ 1e154, whose squares alone would be inf."""
     if not hasattr(model, "named_parameters"):
         raise TypeError(f"grad_norms needs a module with named_parameters(), got {type(model).__name__}")
-    sums: dict = {}
+    grads: dict = {}
     for name, p in model.named_parameters():
         layer = name.split(".neurons.")[0] if ".neurons." in name else (
             "layer" if name.startswith("neurons.") else "neuron" if name.startswith(("w.", "b")) else name.rsplit(".", 1)[0])
-        sums[layer] = sums.get(layer, 0.0) + float(p.grad) ** 2
-    return {k: math.sqrt(v) for k, v in sums.items()}
+        grads.setdefault(layer, []).append(float(p.grad))
+    return {k: math.hypot(*v) for k, v in grads.items()}
 
 
 def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = None, ax=None):
@@ -118,6 +121,12 @@ def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = 
         ax.bar_label(bars, labels=[f"{y:.3g}" for y in ys], fontsize=8, padding=2)
     if log is None:
         log = bool(values) and max(values) / min(values) > 100
+    odd = [f"{layer} ({y})" for s in series.values() for layer, y in s.items() if not np.isfinite(y)]
+    if log and not values and odd:  # matplotlib would say "all values are <= 0", which misleads here
+        raise ValueError(
+            f"plot_grad_norms(log=True): the gradient norms are not finite numbers ({', '.join(odd[:4])}), "
+            "so a log scale has nothing to show: the training diverged or backward() met a nan "
+            "(autograd.detect_anomaly() names the op); log=False draws them as labels")
     if log:
         ax.set_yscale("log")
     ax.set_xticks(range(len(layers)), layers, rotation=30 if len(layers) > 6 else 0, ha="right" if len(layers) > 6 else "center")
