@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -88,6 +89,43 @@ def _evaluate(model, loss_fn, metric, X, y, batched: bool = False):
     return loss, (metric(outs, targets) if metric else None)
 
 
+def _training_set(data, name: str, what: str):
+    """``(X, y)`` as arrays, refusing an empty set; bool labels become 0/1 (in both modes)."""
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise ValueError(f"fit: {name} must be a pair (X, y), got {type(data).__name__}"
+                         + (f" of length {len(data)}" if isinstance(data, (tuple, list)) else ""))
+    X, y = as_arrays(*data)
+    if len(X) == 0:
+        raise ValueError(f"fit: {what} is empty (X has 0 samples)"
+                         + ("; pass val=None to train without one" if name == "val" else ""))
+    if y.dtype == bool:
+        y = y.astype(int)
+    return X, y
+
+
+def _is_count(n, minimum: int) -> bool:
+    """A whole number (int or numpy integer, not bool) >= minimum."""
+    return isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= minimum
+
+
+def _check_fits(model, loss_fn, metric_fn, X, y, batched: bool, what: str) -> None:
+    """Run ``X`` through the model and the loss once, in eval mode without a graph, so that a
+    set that does not fit (wrong number of features, labels the loss refuses) is reported
+    before training changes the model."""
+    was_training = model.training
+    model.eval()
+    try:
+        with no_grad():
+            outs, targets = _outputs(model, X, y, batched)
+            loss_fn(outs, targets)
+            if metric_fn:
+                metric_fn(outs, targets)
+    except (ValueError, TypeError, IndexError) as e:
+        raise ValueError(f"fit: {what} does not fit the model or the loss: {e}") from e
+    finally:
+        model.train(was_training)
+
+
 def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_size=None,
         early_stopping: int | None = None, metric=None, scheduler=None, progress: bool | None = None,
         seed=0, l2: float = 0.0, shuffle: bool = True, batched: bool | None = None) -> History:
@@ -115,11 +153,17 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                          "Dropout, Residual, Sequential) and one of nn's losses and metrics; "
                          "use batched=None to fall back to one graph per sample")
     batched = can_batch if batched is None else bool(batched)
-    X, y = as_arrays(*train)
+    # every input is checked here, before the first step changes the model
+    X, y = _training_set(train, "train", "the training set")
     if val is not None:
-        Xv, yv = as_arrays(*val)
-    if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
+        Xv, yv = _training_set(val, "val", "the validation set")
+    if not _is_count(epochs, minimum=0):
+        raise ValueError(f"epochs is a number of passes over the data (a whole number >= 0), got {epochs!r}")
+    if early_stopping is not None and not _is_count(early_stopping, minimum=1):
         raise ValueError(f"early_stopping is a patience in epochs (a positive whole number), got {early_stopping!r}")
+    _check_fits(model, loss_fn, metric_fn, X[:1], y[:1], batched, "the training set (train)")
+    if val is not None:  # the whole set: a bad label anywhere would stop training after an epoch
+        _check_fits(model, loss_fn, metric_fn, Xv, yv, batched, "the validation set (val)")
     loader = DataLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
     params = model.parameters()
     history = History(metric_name=(metric if isinstance(metric, str) else getattr(metric_fn, "__name__", None))

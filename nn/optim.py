@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 from autograd import Value, guards
 
@@ -19,6 +20,23 @@ def _params(params) -> list:
     bad = [type(p).__name__ for p in params if not isinstance(p, Value)]
     if bad:
         raise TypeError(f"optimizer parameters must be Values, got {bad[0]}")
+    unique = list({id(p): p for p in params}.values())  # first occurrence of each, in order
+    if len(unique) < len(params):
+        seen, twice = set(), {}
+        for i, p in enumerate(params):
+            if id(p) in seen:
+                twice.setdefault(id(p), (i, p))
+            seen.add(id(p))
+        twice = list(twice.values())
+        names = ", ".join(repr(p.label) if p.label else f"the Value at position {i}" for i, p in twice[:3])
+        more = f" and {len(twice) - 3} more" if len(twice) > 3 else ""
+        warnings.warn(
+            f"optimizer contains a parameter group with duplicate parameters: {names}{more} "
+            f"({len(params) - len(unique)} repeated among {len(params)}); each is updated once per "
+            "step. Pass each parameter once, e.g. model.parameters() for one model, or "
+            "a.parameters() + b.parameters() for two models that share nothing.",
+            UserWarning, stacklevel=4)
+        params = unique
     return params
 
 

@@ -11,7 +11,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import re
+import secrets
+import socket
+import stat
+import time
 
 FORMAT = "scalargrad-model"
 VERSION = 1
@@ -22,29 +26,95 @@ class ModelFileError(ValueError):
 
 
 def save(model, path) -> str:
-    """Write ``model`` to ``path`` (temp file in the same folder, then os.replace)."""
+    """Write ``model`` to ``path``: a temp file in the same folder, then ``os.replace``, so a
+    crash never leaves a half-written model. A missing folder is created (as ``Graph.save``
+    does). A new file gets the usual mode (0666 minus the umask); an existing file keeps its
+    own. Temp files a killed save left behind for this path are removed (see ``_stale_temps``)."""
     path = os.fspath(path)
     state = model.state_dict()
     bad = [n for n, v in state.items() if not math.isfinite(v)]
     if bad:
         raise ValueError(f"cannot save: parameter {bad[0]!r} is {state[bad[0]]} "
                          f"({len(bad)} non-finite values); the training diverged")
+    if os.path.isdir(path):
+        raise ModelFileError(f"{path!r} is a folder; give a file name such as "
+                             f"{os.path.join(path, 'model.json')!r}")
     doc = {"format": FORMAT, "version": VERSION, "class": type(model).__name__,
            "config": model.config(), "parameters": state}
     text = json.dumps(doc, indent=1)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    folder, name = os.path.split(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)  # an existing file keeps its mode
+    except OSError:
+        mode = None
+    tmp = os.path.join(folder, _temp_name(name))
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)  # umask applies
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text + "\n")
             f.flush()
             os.fsync(f.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+    for stale in _stale_temps(folder, name):
+        try:
+            os.remove(stale)
+        except OSError:  # gone already, or not ours to remove
+            pass
     return path
+
+
+# A save writes ".<file name>.save-<pid>@<host>.<random>.tmp" next to the file, so a temp
+# file can be traced to the save that made it.
+_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:64] or "host"
+STALE_AFTER = 24 * 3600  # seconds: a temp file this old is left over, whoever made it
+
+
+def _temp_name(name: str) -> str:
+    return f".{name}.save-{os.getpid()}@{_HOST}.{secrets.token_hex(4)}.tmp"
+
+
+def _stale_temps(folder: str, name: str) -> list:
+    """Temp files of saves to ``name`` that can no longer finish: made on this host by a
+    process that is gone (POSIX), or older than ``STALE_AFTER`` (any host or system)."""
+    pattern = re.compile(r"\." + re.escape(name) + r"\.save-(\d+)@([A-Za-z0-9_-]+)\.[0-9a-f]{8}\.tmp")
+    stale = []
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return stale
+    for entry in entries:
+        m = pattern.fullmatch(entry)
+        if not m:
+            continue
+        full = os.path.join(folder, entry)
+        pid, host = int(m.group(1)), m.group(2)
+        try:
+            old = time.time() - os.stat(full).st_mtime > STALE_AFTER
+        except OSError:
+            continue
+        if old or (host == _HOST and pid != os.getpid() and not _alive(pid)):
+            stale.append(full)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (POSIX; elsewhere assumed alive: age decides)."""
+    if os.name != "posix":
+        return True  # os.kill(pid, 0) would send CTRL_C_EVENT on Windows
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def read(path) -> dict:
@@ -55,8 +125,14 @@ def read(path) -> dict:
             doc = json.load(f)
     except FileNotFoundError:
         raise ModelFileError(f"no model file at {path!r}") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path!r} is a folder, not a model file; give the file's name") from None
+    except OSError as e:  # permission denied, a device, ...
+        raise ModelFileError(f"cannot read the model file {path!r}: {e.strerror or e}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ModelFileError(f"{path!r} is not a valid model file (corrupt JSON: {e})") from None
+    except ValueError as e:  # e.g. an integer of more than 4300 digits (Python's int limit)
+        raise ModelFileError(f"{path!r} is corrupt: {e}") from None
     except RecursionError:
         raise ModelFileError(f"{path!r} is not a valid model file (JSON nested too deeply)") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
