@@ -1,8 +1,9 @@
 """The ``scalargrad`` command: ``demo``, ``graph`` and ``gradcheck`` (argument parsing, exit codes).
 
-Exit codes: 0 done; 1 the work failed (``gradcheck`` found a mismatch, training diverged,
-Graphviz failed); 2 bad input (a refused expression, a bad number, an unknown dataset, an
-unwritable path), with a message that says what to fix.
+Exit codes: 0 done; 1 the work failed (``gradcheck`` found a mismatch or could not compare,
+training diverged, Graphviz failed, the reader of stdout went away); 2 bad input (a refused
+expression, a bad number, an unknown dataset, an unwritable path, a full disk), with a
+message that says what to fix. Never a traceback for any of these.
 """
 from __future__ import annotations
 
