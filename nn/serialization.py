@@ -72,12 +72,12 @@ def save(model, path) -> str:
 
 # A save writes ".<file name>.save-<pid>@<host>.<random>.tmp" next to the file, so a temp
 # file can be traced to the save that made it.
-_HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:64] or "host"
+HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:64] or "host"
 STALE_AFTER = 24 * 3600  # seconds: a temp file this old is left over, whoever made it
 
 
 def _temp_name(name: str) -> str:
-    return f".{name}.save-{os.getpid()}@{_HOST}.{secrets.token_hex(4)}.tmp"
+    return f".{name}.save-{os.getpid()}@{HOST}.{secrets.token_hex(4)}.tmp"
 
 
 def _stale_temps(folder: str, name: str) -> list:
@@ -99,7 +99,7 @@ def _stale_temps(folder: str, name: str) -> list:
             old = time.time() - os.stat(full).st_mtime > STALE_AFTER
         except OSError:
             continue
-        if old or (host == _HOST and pid != os.getpid() and not _alive(pid)):
+        if old or (host == HOST and pid != os.getpid() and not _alive(pid)):
             stale.append(full)
     return stale
 

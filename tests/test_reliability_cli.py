@@ -19,7 +19,8 @@ NOBODY = 65534
 def run(*args, preexec_fn=None, cwd=None, stdout=subprocess.PIPE):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "scalargrad", *args], stdout=stdout, stderr=subprocess.PIPE,
-                          text=True, cwd=cwd or ROOT, env=env, timeout=300, preexec_fn=preexec_fn)
+                          text=True, cwd=cwd or ROOT, env=env, timeout=300, preexec_fn=preexec_fn,
+                          check=False)
 
 
 # --- gradcheck: an infinite or nan finite difference cannot be compared ------------------
@@ -67,8 +68,8 @@ def hidden_folder():
     if os.geteuid() == 0:
         private.chmod(0o700)
         preexec = _as_nobody
-        probe = subprocess.run([sys.executable, "-c", "import os; os.listdir(%r)" % str(private)],
-                               preexec_fn=preexec, capture_output=True)
+        probe = subprocess.run([sys.executable, "-c", f"import os; os.listdir({str(private)!r})"],
+                               preexec_fn=preexec, capture_output=True, check=False)
         if probe.returncode == 0:
             pytest.skip("could not drop root privileges to test a permission error")
     else:

@@ -119,12 +119,12 @@ def test_temp_files_of_live_saves_and_other_files_are_left_alone(tmp_path):
     from nn import serialization
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
-        host = serialization._HOST
+        host = serialization.HOST
         live = f".m.json.save-{sleeper.pid}@{host}.0123abcd.tmp"        # a save still running
-        other_host = f".m.json.save-1@elsewhere.0123abcd.tmp"          # a save on another machine
+        other_host = ".m.json.save-1@elsewhere.0123abcd.tmp"          # a save on another machine
         other_file = f".n.json.save-999999@{host}.0123abcd.tmp"        # another file's save
         stranger = ".tmp-abc123.json"                                  # not made by a save
-        old_other_host = f".m.json.save-2@elsewhere.0123abcd.tmp"      # left over a day ago
+        old_other_host = ".m.json.save-2@elsewhere.0123abcd.tmp"      # left over a day ago
         for name in (live, other_host, other_file, stranger, old_other_host):
             (tmp_path / name).write_text("{}")
         day_ago = time.time() - serialization.STALE_AFTER - 60

@@ -63,7 +63,8 @@ def formats(exe: str | None = None):
         return set()
     if exe not in _FORMATS_OF:
         try:
-            done = subprocess.run([exe, "-T?"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
+            done = subprocess.run([exe, "-T?"], stdin=subprocess.DEVNULL, capture_output=True, timeout=30,
+                                  check=False)
             said = (done.stderr + done.stdout).decode("utf-8", "replace")
         except (OSError, subprocess.TimeoutExpired):
             said = ""
