@@ -58,6 +58,7 @@ def test_render_writes_the_source_and_the_image_like_graphviz(tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert dot.render(outfile=str(tmp_path / "x.pdf")).endswith("x.pdf")
     assert (tmp_path / "x.pdf").read_bytes()[:4] == b"%PDF"
+    assert (tmp_path / "x.gv").read_text() == dot.source  # the DOT text beside it, as graphviz does
 
 
 @needs_renderer

@@ -65,15 +65,19 @@ class Digraph:
         path.write_text(self.source, encoding="utf-8")
         return str(path)
 
-    def render(self, filename="Digraph.gv", directory=None, view: bool = False, cleanup: bool = False,
+    def render(self, filename=None, directory=None, view: bool = False, cleanup: bool = False,
                format: str | None = None, outfile=None) -> str:
-        """As graphviz: write the DOT text to ``filename`` and the image to ``filename.<format>``
-        (or to ``outfile``, whose suffix picks the format); return the image's path.
-        ``cleanup``: delete the DOT file afterwards; ``view``: open the image."""
+        """As graphviz: write the DOT text to ``filename`` (default "Digraph.gv") and the image
+        to ``filename.<format>``, or to ``outfile`` (its suffix picks the format; the DOT text
+        goes beside it as .gv); return the image's path. ``cleanup``: delete the DOT file
+        afterwards; ``view``: open the image."""
         if outfile is not None:
             out = Path(outfile)
             format = format or out.suffix.lstrip(".") or self.format
+            if filename is None:
+                filename, directory = str(out.with_suffix(".gv")), None
         else:
+            filename = filename or "Digraph.gv"
             out = Path(directory or "") / f"{filename}.{format or self.format}"
         image = self.pipe(format)
         source = self.save(filename, directory)
