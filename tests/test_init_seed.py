@@ -64,3 +64,23 @@ def test_a_random_Random_can_be_the_seed():
     assert nn.Neuron(4, seed=random.Random(1)).state_dict() == a
     r = random.Random(1)
     assert [a[f"w.{i}"] for i in range(4)] == [r.uniform(-1, 1) for _ in range(4)]
+
+
+def test_random_seed_gives_micrograds_own_model():
+    """micrograd's demo: random.seed(1337); MLP(2, [16, 16, 1]). The same call here builds the
+    same weights, so the same scores and, after the demo's hinge loss, the same gradients."""
+    mg_nn = pytest.importorskip("micrograd.nn")
+    random.seed(1337)
+    theirs = mg_nn.MLP(2, [16, 16, 1])
+    random.seed(1337)
+    ours = nn.MLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [p.data for p in theirs.parameters()]
+    X, y = nn.data.make_moons(n=20, noise=0.1, seed=0)
+    y = nn.data.to_pm1(y)
+    for model, V in ((theirs, mg_nn.Value), (ours, None)):
+        scores = [model([V(float(v)) for v in row] if V else row.tolist()) for row in X]
+        loss = sum((1 + -int(yi) * s).relu() for yi, s in zip(y, scores)) * (1.0 / len(y))
+        model.zero_grad()
+        loss.backward()
+    assert [p.grad for p in ours.parameters()] == pytest.approx([p.grad for p in theirs.parameters()], rel=1e-12, abs=1e-15)
+    assert any(p.grad != 0 for p in ours.parameters())
