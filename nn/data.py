@@ -156,16 +156,18 @@ def train_val_test_split(X, y, val: float = 0.2, test: float = 0.2, seed=0) -> S
 
 def batches(X, y, batch_size=None, shuffle: bool = True, seed=0):
     """Mini-batches (X_b, y_b) covering the data once: batch_size 1 = online, None or n = full batch."""
-    yield from DataLoader(X, y, batch_size, shuffle, seed)
+    yield from DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, seed=seed)
 
 
 class DataLoader:
     """Iterate over mini-batches; each pass (epoch) reshuffles when ``shuffle`` is on.
 
+    PyTorch's defaults: ``batch_size=1`` (online), ``shuffle=False`` (in order).
+    ``batch_size=None`` is one full batch (in PyTorch it means "no batching").
     ``len(loader)`` is the number of steps per epoch, ⌈n / batch_size⌉.
     """
 
-    def __init__(self, X, y, batch_size=None, shuffle: bool = True, seed=0):
+    def __init__(self, X, y, batch_size=1, shuffle: bool = False, seed=0):
         self.X, self.y = as_arrays(X, y)
         n = len(self.X)
         if batch_size is None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 import numbers
 import sys
-import warnings
 from dataclasses import dataclass, field
 
-from autograd import gc_paused, no_grad
+from autograd import gc_paused, no_grad, user_warnings
 
 from . import losses as _losses
 from . import metrics as _metrics
@@ -208,8 +207,8 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                 if scheduler is not None:
                     scheduler.step()
                 if not math.isfinite(monitored):
-                    warnings.warn(f"fit: the loss became {monitored} in epoch {epoch}; training stopped "
-                                  "(try a smaller learning rate)", RuntimeWarning, stacklevel=2)
+                    user_warnings.warn(f"fit: the loss became {monitored} in epoch {epoch}; training "
+                                       "stopped (try a smaller learning rate)", RuntimeWarning)
                     history.stopped_epoch = epoch
                     break
                 if monitored < best:

@@ -226,6 +226,12 @@ class Module:
 
     load = _model_or_class_method(_load_new, _load_into)
 
+    def to_torch(self, dtype=None):
+        """The same model as a ``torch.nn.Module`` with the same weights (float64 unless ``dtype``)."""
+        from .torch_bridge import to_torch
+
+        return to_torch(self, dtype)
+
     # --- inference ----------------------------------------------------------------------
 
     def predict(self, X) -> np.ndarray:

@@ -242,6 +242,13 @@ class MLP(Module):
         self.dropout = Dropout(dropout, seed=generator) if dropout else None
         self._label_parameters()
 
+    @classmethod
+    def from_torch(cls, module, fused: bool | None = None) -> "MLP":
+        """An MLP with the weights of a ``torch.nn`` Linear/Sequential (see nn/torch_bridge.py)."""
+        from .torch_bridge import mlp_from_torch
+
+        return mlp_from_torch(module, fused)
+
     @property
     def fused(self):
         """The neurons' fused setting (None: follow nn.set_fused()); settable."""

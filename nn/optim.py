@@ -1,4 +1,5 @@
-"""Optimizers (SGD with momentum, Adam) and learning-rate schedules, as in ``torch.optim``.
+"""Optimizers (SGD with momentum, Adam, AdamW) and learning-rate schedules, as in ``torch.optim``,
+with PyTorch's defaults.
 
 Updates are plain float arithmetic on ``p.data`` and ``p.grad``: they build no graph.
 """
@@ -69,7 +70,7 @@ class Optimizer:
 class SGD(Optimizer):
     """g ← grad + wd·p;  v ← μ·v + g  (v = g on the first step);  p ← p - lr·v   (μ = momentum)"""
 
-    def __init__(self, params, lr: float, momentum: float = 0.0, weight_decay: float = 0.0):
+    def __init__(self, params, lr: float = 1e-3, momentum: float = 0.0, weight_decay: float = 0.0):
         super().__init__(params, lr)
         self.momentum = _non_negative("momentum", momentum)
         self.weight_decay = _non_negative("weight_decay", weight_decay)
@@ -95,9 +96,12 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """g ← grad + wd·p;  m ← β1·m + (1-β1)·g;  v ← β2·v + (1-β2)·g²;
-    p ← p - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + eps)"""
+    p ← p - lr · (m / (1-β1^t)) / (sqrt(v / (1-β2^t)) + eps)
 
-    def __init__(self, params, lr: float = 3e-4, betas=(0.9, 0.999), eps: float = 1e-8,
+    PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0 (the course
+    notes suggest lr=3e-4 as a starting point: pass it explicitly)."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0):
         super().__init__(params, lr)
         b1, b2 = betas
@@ -111,9 +115,13 @@ class Adam(Optimizer):
         self._v = [0.0] * len(self.params)
 
     def _update(self) -> None:
+        self._adam_step(self.weight_decay)
+
+    def _adam_step(self, wd: float) -> None:
+        """One Adam update, with ``wd``·p added to each gradient (L2 weight decay; 0: none)."""
         self.t += 1
         b1, b2 = self.betas
-        wd, eps = self.weight_decay, self.eps
+        eps = self.eps
         step_size = self.lr / (1.0 - b1 ** self.t)
         correction2 = math.sqrt(1.0 - b2 ** self.t)
         m, v = self._m, self._v
@@ -122,6 +130,25 @@ class Adam(Optimizer):
             m[i] = b1 * m[i] + (1.0 - b1) * g
             v[i] = b2 * v[i] + (1.0 - b2) * g * g
             p.data -= step_size * m[i] / (math.sqrt(v[i]) / correction2 + eps)
+
+
+class AdamW(Adam):
+    """p ← p - lr·wd·p  (decoupled weight decay: the parameter shrinks, the gradient is
+    left alone);  then Adam's update with g = grad.
+
+    As ``torch.optim.AdamW`` (amsgrad off), with its defaults: lr 1e-3, betas (0.9, 0.999),
+    eps 1e-8, weight_decay 1e-2."""
+
+    def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self) -> None:
+        if self.weight_decay:
+            shrink = 1.0 - self.lr * self.weight_decay
+            for p in self.params:
+                p.data *= shrink
+        self._adam_step(0.0)
 
 
 # --- learning-rate schedules: call .step() once per epoch ------------------------------------

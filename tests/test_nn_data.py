@@ -49,7 +49,7 @@ def test_split_partitions_the_data():
 @pytest.mark.parametrize("batch_size,steps", [(1, 10), (3, 4), (None, 1), (10, 1), (50, 1)])
 def test_batches_cover_each_epoch_once(batch_size, steps):
     X, y = np.arange(10.0).reshape(10, 1), np.arange(10)
-    loader = data.DataLoader(X, y, batch_size=batch_size, seed=0)
+    loader = data.DataLoader(X, y, batch_size=batch_size, shuffle=True, seed=0)
     assert len(loader) == steps
     epochs = [[yb.tolist() for _, yb in loader] for _ in range(3)]
     for ep in epochs:

@@ -69,10 +69,10 @@ def test_sgd_by_hand_and_no_graph():
 
 def test_adam_first_step_is_lr_times_sign():
     ps = [Value(1.0), Value(1.0)]
-    opt = nn.optim.Adam(ps)  # lr 3e-4
+    opt = nn.optim.Adam(ps)  # PyTorch's default lr, 1e-3
     ps[0].grad, ps[1].grad = 5.0, -0.001
     opt.step()
-    assert [p.data for p in ps] == pytest.approx([1 - 3e-4, 1 + 3e-4], rel=1e-6)
+    assert [p.data for p in ps] == pytest.approx([1 - 1e-3, 1 + 1e-3], rel=1e-6)
 
 
 @pytest.mark.parametrize("name,kw", [("StepLR", dict(step_size=2, gamma=0.5)),

@@ -43,9 +43,9 @@ def package_names() -> set:
     return names
 
 
-def test_the_course_has_its_six_notebooks():
+def test_the_course_has_its_seven_notebooks():
     numbers = [p.name[:2] for p in NOTEBOOKS]
-    assert numbers == ["01", "02", "03", "04", "05", "06"], numbers
+    assert numbers == ["01", "02", "03", "04", "05", "06", "07"], numbers
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

@@ -16,13 +16,14 @@ from .dot import Graph  # noqa: E402
 from .explain import Explanation, explain_grad  # noqa: E402
 from .fmt import fmt  # noqa: E402
 from .graph import draw_graph  # noqa: E402
+from .micrograd import Digraph, draw_dot  # noqa: E402
 from .network import draw_network  # noqa: E402
 from .plots import grad_norms, plot_activations, plot_grad_norms, plot_history  # noqa: E402
 from .render import RendererNotFound, renderer  # noqa: E402
 from .replay import Frame, Replay, backward_steps  # noqa: E402
 
 __all__ = [
-    "Graph", "RendererNotFound", "draw_graph", "fmt", "renderer",
+    "Graph", "RendererNotFound", "draw_graph", "draw_dot", "Digraph", "fmt", "renderer",
     "backward_steps", "Replay", "Frame", "explain_grad", "Explanation", "draw_network",
     "plot_history", "plot_decision_boundary", "plot_regression", "plot_activations",
     "plot_grad_norms", "grad_norms", "plot_perceptron",
