@@ -21,7 +21,10 @@ class History:
 
     ``best_epoch``: the epoch with the lowest validation loss (training loss without
     validation data); ``stopped_epoch``: where early stopping ended training (None if it
-    ran all epochs). ``lr``: the learning rate used in each epoch.
+    ran all epochs). ``lr``: the learning rate used in each epoch. ``step_loss``: the
+    loss of every optimizer step (one per mini-batch, before its update; online SGD's
+    noise shows here, an epoch's mean hides it); ``steps_per_epoch``: how many steps each
+    epoch took (``step_loss`` index / steps = fractional epoch).
     """
 
     epochs: list = field(default_factory=list)
@@ -30,6 +33,8 @@ class History:
     train_metric: list = field(default_factory=list)
     val_metric: list = field(default_factory=list)
     lr: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    steps_per_epoch: list = field(default_factory=list)
     metric_name: str | None = None
     best_epoch: int | None = None
     stopped_epoch: int | None = None
@@ -49,6 +54,23 @@ def _interactive() -> bool:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+# the output value that separates the classes, by loss: logits and ±1 scores at 0,
+# probabilities (and 0/1 regression targets) at 0.5
+_THRESHOLD_AT_ZERO = ("binary_cross_entropy_with_logits", "hinge_loss", "logistic_loss")
+
+
+def _metric_for(metric_fn, loss_fn):
+    """``metric_fn``, told how to threshold when it is accuracy: fit knows the loss, so
+    logits are cut at 0 and probabilities at 0.5 (accuracy alone can only guess)."""
+    if metric_fn is not _metrics.accuracy:
+        return metric_fn
+    threshold = 0.0 if getattr(loss_fn, "__name__", "") in _THRESHOLD_AT_ZERO else 0.5
+
+    def accuracy(outputs, targets):
+        return _metrics.accuracy(outputs, targets, threshold=threshold)
+    return accuracy
 
 
 def _resolve(name_or_fn, table: dict, what: str):
@@ -115,11 +137,16 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                          "Dropout, Residual, Sequential) and one of nn's losses and metrics; "
                          "use batched=None to fall back to one graph per sample")
     batched = can_batch if batched is None else bool(batched)
+    metric_fn = _metric_for(metric_fn, loss_fn)
     X, y = as_arrays(*train)
     if val is not None:
         Xv, yv = as_arrays(*val)
     if early_stopping is not None and (not isinstance(early_stopping, int) or early_stopping < 1):
         raise ValueError(f"early_stopping is a patience in epochs (a positive whole number), got {early_stopping!r}")
+    if early_stopping is not None and val is None:
+        raise ValueError(f"early_stopping={early_stopping!r} watches the validation loss, but no validation data "
+                         "was given: pass val=(X_val, y_val), e.g. from nn.data.train_val_split, "
+                         "or drop early_stopping")
     loader = DataLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
     params = model.parameters()
     history = History(metric_name=(metric if isinstance(metric, str) else getattr(metric_fn, "__name__", None))
@@ -135,7 +162,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
             for epoch in bar:
                 model.train()
                 history.lr.append(optimizer.lr)
-                total, total_metric, seen = 0.0, 0.0, 0
+                total, total_metric, seen, steps = 0.0, 0.0, 0, 0
                 for Xb, yb in loader:
                     outs, targets = _outputs(model, Xb, yb, batched)
                     data_loss = loss_fn(outs, targets)
@@ -144,10 +171,13 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                     loss.backward()
                     optimizer.step()
                     total += data_loss.data * len(yb)
+                    history.step_loss.append(float(data_loss.data))
+                    steps += 1
                     if metric_fn:
                         total_metric += metric_fn(outs, targets) * len(yb)
                     seen += len(yb)
                 history.epochs.append(epoch)
+                history.steps_per_epoch.append(steps)
                 history.train_loss.append(total / seen)
                 if metric_fn:
                     history.train_metric.append(total_metric / seen)
