@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from .dot import Graph, attrs, html_label, quote
+from .dot import Graph, attrs, choose_layout, html_label, quote
 from .fmt import fmt
 from .graph import FILL, FONT
 
@@ -41,46 +41,59 @@ def _layers(model) -> list:
 
 def draw_network(model, show: str = "weights", bias: str = "label", weights="auto",
                  rankdir: str = "LR", title: str | None = None, legend: bool = True) -> Graph:
-    """The architecture of ``model``: input nodes, a column per layer, one edge per weight.
+    """The architecture of ``model``: input nodes x0, x1, ... (top to bottom), a column per
+    layer, one straight edge per weight.
 
     show: "weights" (edge colour = sign of w, width ∝ |w|) or "grads" (the same for w.grad).
     bias: "label" (b written inside each neuron) or "node" (an always-1 input per layer whose
     edges are the biases). weights: write each value on its edge (True, False, or "auto":
-    when there are at most 16 edges).
+    when there are at most 16 edges and the picture still fits a notebook cell with
+    readable text). The legend and title sit above the drawing, never under an edge.
     """
     if show not in ("weights", "grads"):
         raise ValueError(f"show must be 'weights' or 'grads', not {show!r}")
     if bias not in ("label", "node"):
         raise ValueError(f"bias must be 'label' or 'node', not {bias!r}")
     layers = _layers(model)
+    n_edges = sum(len(nr.w) + (bias == "node") for layer in layers for nr in layer)
+    if weights == "auto":
+        options = (True, False) if n_edges <= 16 else (False,)
+    else:
+        options = (bool(weights),)
+    return choose_layout(lambda labelled: _network_source(model, layers, show, bias, labelled, rankdir,
+                                                          title, legend), options)
+
+
+def _network_source(model, layers, show, bias, label_edges, rankdir, title, legend) -> str:
     names = {p: n for n, p in model.named_parameters()} if hasattr(model, "named_parameters") else {}
     amount = (lambda p: p.data) if show == "weights" else (lambda p: p.grad)
     nin = len(layers[0][0].w)
     all_params = [p for layer in layers for nr in layer for p in [*nr.w, nr.b]]
     largest = max((abs(float(amount(p))) for p in all_params), default=0.0) or 1.0
-    n_edges = sum(len(nr.w) + (bias == "node") for layer in layers for nr in layer)
-    label_edges = n_edges <= 16 if weights == "auto" else bool(weights)
-
+    dense = not label_edges
     lines = [
         "digraph G {",
-        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, nodesep=0.3, ranksep=1.3, ordering=out"
-        + ("" if label_edges else ", splines=line")
-        + (f", label={quote(title)}, labelloc=t, fontsize=16" if title else "") + "];",
-        f"  node [fontname={quote(FONT)}, fontsize=11, style=filled, penwidth=1.2];",
-        f"  edge [fontname={quote(FONT)}, fontsize=9, arrowsize=0.6];",
+        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, fontsize=12, nodesep={0.12 if dense else 0.3}, "
+        f"ranksep={1.2 if dense else 0.9}, newrank=true, outputorder=edgesfirst"  # neurons cover edges
+        + (", splines=line" if dense else "") + "];",
+        f"  node [fontname={quote(FONT)}, fontsize=10, style=filled, penwidth=1.2, shape=circle, "
+        "fixedsize=true, width=0.8];",
+        f"  edge [fontname={quote(FONT)}, fontsize=10, arrowsize=0.5" + (", arrowhead=none" if dense else "") + "];",
     ]
 
     def edge(src, dst, p):
         a = float(amount(p))
         colour = POSITIVE if a >= 0 else NEGATIVE
-        width = 0.4 + 4.6 * abs(a) / largest
+        width = 0.4 + (2.6 if dense else 3.6) * abs(a) / largest
         tip = f"{names.get(p, p.label or '?')} = {fmt(a)}"
-        lab = html_label([(fmt(a), colour)]) if label_edges else None
-        return f"  {src} -> {dst}" + attrs(color=quote(colour), penwidth=f"{width:.2f}", label=lab,
-                                           tooltip=quote(tip))
+        lab = html_label([(fmt(a, 3), colour)]) if label_edges else None
+        # dense: translucent, so where many cross the strong ones still stand out
+        return f"  {src} -> {dst}" + attrs(color=quote(colour + ("b0" if dense else "")), penwidth=f"{width:.2f}",
+                                           label=lab, tooltip=quote(tip))
 
-    columns = [("input", [f"    x{i}" + attrs(label=quote(f"x{i}"), shape="circle",
-                                               fillcolor=quote(FILL["input"])) for i in range(nin)])]
+    columns = [("inputs", [f"x{i}" for i in range(nin)],
+                [f"    x{i}" + attrs(label=quote(f"x{i}"), width="0.45", fontsize="11",
+                                     fillcolor=quote(FILL["input"])) for i in range(nin)])]
     edges = []
     prev = [f"x{i}" for i in range(nin)]
     for li, layer in enumerate(layers):
@@ -96,35 +109,46 @@ def draw_network(model, show: str = "weights", bias: str = "label", weights="aut
             b = float(amount(nr.b))
             text = [(getattr(nr, "activation", None) or "Σ", None)]
             if bias == "label":
-                text.append((f"b = {fmt(b)}", NEGATIVE if b < 0 else POSITIVE if b > 0 else None))
-            nodes.append(f"    {nid}" + attrs(label=html_label(text), shape="circle",
+                text.append((f"b={fmt(b, 3)}", NEGATIVE if b < 0 else POSITIVE if b > 0 else None))
+            nodes.append(f"    {nid}" + attrs(label=html_label(text),
                                               fillcolor=quote(FILL["output" if last else "intermediate"]),
                                               tooltip=quote(names.get(nr.b, "b").rsplit(".b", 1)[0])))
         if bias == "node":  # the bias as an always-1 input, in the column before the layer
-            columns[-1][1].append(f"    bias{li}" + attrs(label=quote("+1"), shape="circle", width="0.35",
-                                                         fontsize="9", fillcolor=quote(FILL["constant"])))
+            columns[-1][1].append(f"bias{li}")
+            columns[-1][2].append(f"    bias{li}" + attrs(label=quote("+1"), width="0.4",
+                                                          fillcolor=quote(FILL["constant"])))
             edges += [edge(f"bias{li}", nid, nr.b) for nid, nr in zip(ids, layer)]
         for nid, nr in zip(ids, layer):
             if len(nr.w) != len(prev):
                 raise ValueError(f"layer {li} neurons take {len(nr.w)} inputs but the previous layer gives {len(prev)}")
             edges += [edge(src, nid, w) for src, w in zip(prev, nr.w)]
-        columns.append((f"{kind} · {act}", nodes))
+        columns.append((f"{kind} · {act}", ids, nodes))
         prev = ids
-    for ci, (label, nodes) in enumerate(columns):
+    for ci, (label, ids, nodes) in enumerate(columns):
         style = "rounded,dashed" if ci == 0 else "rounded"
+        # one rank per column, its nodes kept in order (x0 above x1) by invisible edges; a
+        # left-to-right layout stacks a same-rank edge's head above its tail
+        order = " -> ".join(reversed(ids) if rankdir in ("LR", "RL") else ids)
         lines += [f"  subgraph cluster_{ci} {{",
-                  f"    label={quote(label)}; style={quote(style)}; color=\"#94a3b8\";", *nodes, "  }"]
+                  f"    label={quote(label)}; style={quote(style)}; color=\"#94a3b8\"; fontsize=12;",
+                  *nodes,
+                  f"    {{ rank=same; {order} [style=invis]; }}" if len(ids) > 1 else "", "  }"]
     lines += edges
     for j, nid in enumerate(prev):
         lines.append(f"  y{j}" + attrs(label=quote(f"ŷ{j}" if len(prev) > 1 else "ŷ"), shape="plaintext",
-                                       style=quote("")))
-        lines.append(f"  {nid} -> y{j}")
+                                       style=quote(""), fontsize="12"))
+        lines.append(f"  {nid} -> y{j} [arrowhead=normal]")
+    heading = []
+    if title:
+        heading.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">{html.escape(title)}</FONT></TD></TR>')
     if legend:
         what = "w" if show == "weights" else "w.grad"
-        table = ('<<TABLE BORDER="0" CELLSPACING="4" CELLPADDING="2"><TR><TD><B>legend</B></TD>'
-                 f'<TD><FONT COLOR="{POSITIVE}">blue: {what} &gt; 0</FONT></TD>'
-                 f'<TD><FONT COLOR="{NEGATIVE}">red: {what} &lt; 0</FONT></TD>'
-                 f'<TD>line width grows with |{what}| (largest {html.escape(fmt(largest))})</TD></TR></TABLE>>')
-        lines.append(f"  legend [shape=plaintext, style=\"\", fontsize=10, label={table}];")
+        heading.append('<TR><TD ALIGN="LEFT"><B>legend</B>  '
+                       f'<FONT COLOR="{POSITIVE}">blue: {what} &gt; 0</FONT>   '
+                       f'<FONT COLOR="{NEGATIVE}">red: {what} &lt; 0</FONT>   '
+                       f'line width grows with |{what}| (largest {html.escape(fmt(largest, 3))})</TD></TR>')
+    if heading:
+        lines.append('  graph [labelloc=t, labeljust=l, label=<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">'
+                     + "".join(heading) + "</TABLE>>];")
     lines.append("}")
-    return Graph("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
