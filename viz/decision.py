@@ -113,7 +113,7 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
     ax.set_xlabel("x₀")
     ax.set_ylabel("x₁")
     ax.set_title(title or "decision boundary")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=9)
     return fig
 
 
@@ -173,7 +173,7 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title or "perceptron: decision line w·x + b = 0 per update")
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=9)
     return fig
 
 
