@@ -44,12 +44,9 @@ class History:
 
 
 def _interactive() -> bool:
-    """True in Jupyter or when stderr is a terminal: the cases where a progress bar helps."""
-    ipython = sys.modules.get("IPython")
-    if ipython is not None:
-        shell = ipython.get_ipython()
-        if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
-            return True
+    """True when stderr is a terminal, where a progress bar helps and leaves no trace. Not in
+    Jupyter: a bar there is stored in the notebook as a widget output, which a handed-out
+    (untrusted or exported) copy shows as a line of text; pass progress=True to see one."""
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
@@ -123,7 +120,8 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
     ones are measured after the epoch in eval mode. ``early_stopping=k``: stop when the
     validation loss has not improved for k epochs and restore the best epoch's weights.
     ``scheduler.step()`` runs after each epoch. ``progress``: a tqdm bar (default: only
-    in a terminal or Jupyter). ``batched``: None (default) runs each batch as ONE graph of
+    in a terminal; in Jupyter pass progress=True, though the bar is then stored in the
+    notebook as a widget). ``batched``: None (default) runs each batch as ONE graph of
     batched Values whenever the model and the loss allow it (nn's layers, losses and
     metrics: same results, much faster); False builds one graph per sample.
     """

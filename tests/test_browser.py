@@ -199,6 +199,8 @@ def execute(path: Path, tmp: Path, monkeypatch) -> tuple:
     for c in nb.cells:
         for o in c.get("outputs", []):
             data = o.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:  # e.g. a progress bar
+                assert ".widget()" in c.source, f"{path.name}: a widget output from {c.source[:80]!r}"
             assert not ("image/svg+xml" in data and "image/png" not in data), \
                 f"{path.name}: an SVG-only output (an untrusted notebook shows it as text)"
     exporter = HTMLExporter(template_name="lab", sanitize_html=True)

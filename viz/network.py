@@ -44,15 +44,17 @@ def draw_network(model, show: str = "weights", bias: str = "label", weights="aut
     """The architecture of ``model``: input nodes x0, x1, ... (top to bottom), a column per
     layer, one straight edge per weight.
 
-    show: "weights" (edge colour = sign of w, width ∝ |w|) or "grads" (the same for w.grad).
+    show: "weights" (edge colour = sign of w, width ∝ |w|), "grads" (the same for w.grad) or
+    "deltas" (edges as for "grads", and each neuron's δ = ∂L/∂s written in it: the
+    gradient at its sum s = w·x + b, which equals b.grad since ∂s/∂b = 1).
     bias: "label" (b written inside each neuron) or "node" (an always-1 input per layer whose
     edges are the biases). weights: write each value on its edge (True, False, or "auto":
     for a single neuron, whose edges never cross, when the picture still fits a notebook
     cell; elsewhere colour and width carry the weights, and hovering an SVG edge names it).
     The legend and title sit above the drawing, never under an edge.
     """
-    if show not in ("weights", "grads"):
-        raise ValueError(f"show must be 'weights' or 'grads', not {show!r}")
+    if show not in ("weights", "grads", "deltas"):
+        raise ValueError(f"show must be 'weights', 'grads' or 'deltas', not {show!r}")
     if bias not in ("label", "node"):
         raise ValueError(f"bias must be 'label' or 'node', not {bias!r}")
     layers = _layers(model)
@@ -122,7 +124,9 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
             ids.append(nid)
             b = float(amount(nr.b))
             text = [(getattr(nr, "activation", None) or "Σ", None)]
-            if bias == "label":
+            if show == "deltas":
+                text.append((f"δ={fmt(b, 3)}", NEGATIVE if b < 0 else POSITIVE if b > 0 else None))
+            elif bias == "label":
                 text.append((f"b={fmt(b, 3)}", NEGATIVE if b < 0 else POSITIVE if b > 0 else None))
             nodes.append((nid, dict(label=html_label(text),
                                     fillcolor=quote(FILL["output" if last else "intermediate"]),
@@ -156,6 +160,9 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
         heading.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">{html.escape(title)}</FONT></TD></TR>')
     if legend:
         what = "w" if show == "weights" else "w.grad"
+        if show == "deltas":
+            heading.append('<TR><TD ALIGN="LEFT">δ in a neuron: ∂L/∂s at its sum s = w·x + b (= b.grad); '
+                           'an edge: w.grad = x · δ of the neuron it enters</TD></TR>')
         heading.append('<TR><TD ALIGN="LEFT"><B>legend</B>  '
                        f'<FONT COLOR="{POSITIVE}">blue: {what} &gt; 0</FONT>   '
                        f'<FONT COLOR="{NEGATIVE}">red: {what} &lt; 0</FONT>   '
