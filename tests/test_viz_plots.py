@@ -131,7 +131,9 @@ def test_decision_boundary(trained, tmp_path):
     Xb, yb = make_blobs(60, centers=3, seed=1)
     three = nn.MLP(2, [3], activation="identity", seed=0)
     fig = viz.plot_decision_boundary(three, Xb, yb, resolution=25)
-    assert len(fig.axes[0].get_legend().get_texts()) == 3
+    (legend,) = fig.legends  # below the plot, not over the data
+    assert len(legend.get_texts()) == 3
+    assert fig.axes[0].get_legend() is None
     with pytest.raises(ValueError, match="2-D"):
         viz.plot_decision_boundary(m, np.zeros((5, 3)), np.zeros(5))
 

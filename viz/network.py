@@ -80,7 +80,7 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
     dense = not label_edges
     across = rankdir in ("LR", "RL")
     step_col = (2.0 if dense else 2.4) if across else 1.6  # inches between columns (layers)
-    step_row = 0.95 if across else 1.15  # inches between neurons of one layer
+    step_row = 1.0 if across else 1.2  # inches between neurons of one layer
 
     def pos(col, row, rows):
         """Column ``col``, row ``row`` of ``rows`` (centred), as a pinned DOT position."""
@@ -92,7 +92,7 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
         "digraph G {",
         f"  graph [layout=neato, fontname={quote(FONT)}, fontsize=12, outputorder=edgesfirst, splines=false, forcelabels=true];",
         f"  node [fontname={quote(FONT)}, fontsize=10, style=filled, penwidth=1.2, shape=circle, "
-        "fixedsize=true, width=0.8];",
+        "fixedsize=true, width=0.9];",
         f"  edge [fontname={quote(FONT)}, fontsize=10, arrowsize=0.5, arrowhead=none];",
     ]
 
@@ -139,7 +139,7 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
             if len(nr.w) != len(prev):
                 raise ValueError(f"layer {li} neurons take {len(nr.w)} inputs but the previous layer gives {len(prev)}")
             edges += [edge(src, nid, w) for src, w in zip(prev, nr.w)]
-        columns.append([f"{kind} · {act}", nodes])
+        columns.append([f"{kind}\n{act}", nodes])
         prev = ids
     tallest = max(len(nodes) for _, nodes in columns)
     for ci, (heading, nodes) in enumerate(columns):
