@@ -215,13 +215,18 @@ def choose_layout(build, options=("LR", "TB")) -> Graph:
     """The first of ``build(option)`` (in the order given: the most informative first) whose
     picture fits DISPLAY_WIDTH with readable text; else the one with the largest text.
     Without a renderer: the first."""
+    return choose_option(build, options)[1]
+
+
+def choose_option(build, options) -> tuple:
+    """(option, Graph) for ``choose_layout``: which option it took, and its picture."""
     tried = []
     for option in options:
         g = Graph(build(option))
         if g.num_nodes > AUTO_RENDER_LIMIT or g.size_pt is None or g.fits():
-            return g
-        tried.append(g)
-    return max(tried, key=lambda g: g.text_px())
+            return option, g
+        tried.append((option, g))
+    return max(tried, key=lambda pair: pair[1].text_px())
 
 
 def png_with_text(data: bytes, text: dict) -> bytes:

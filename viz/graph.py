@@ -80,7 +80,8 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                done: set | None = None, active=None, edge_labels: bool = True) -> str:
     """The DOT text of ``scene``. The step-through passes ``grads`` (the grads known so far;
     a node missing from it shows "grad ?"), ``done`` (nodes whose edges have sent their
-    contribution) and ``active`` (the node being processed, highlighted)."""
+    contribution) and ``active`` (the node being processed, highlighted). ``edge_labels``:
+    write ∂ and the contribution on each edge."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -197,6 +198,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                                                 penwidth="1.5" if count > 1 else None))
     if show_grad and not edge_labels and legend:
         title = (title + "\n" if title else "") + (
+            "edge numbers left out to fit the page: the step's text has them" if active is not None else
             "edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out")
     if title or legend:
         lines.append(f"  graph [labelloc=t, labeljust=l, label={_heading(title, roles_used if legend else None, show_grad and edge_labels, view, active is not None)}];")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .derivatives import local_formula
-from .dot import Graph, choose_layout
+from .dot import Graph, choose_option
 from .fmt import fmt
 from .graph import dot_source
 from .scene import Scene, share
@@ -86,17 +86,19 @@ class Replay:
             self._updates.append(updates)
             self.frames.append(Frame(len(self.frames), v, lines, self))
 
-        if rankdir == "auto":  # one direction for every frame: the one the last frame fits
-            last = len(self.frames) - 1
-            chosen = choose_layout(lambda d: self._source(last, None, d))
-            self.rankdir = "TB" if "rankdir=TB" in chosen.source else "LR"
+        # one layout for every frame (nodes stay put): the first that the last frame fits a
+        # notebook cell with; numbers on the edges if they fit (the step's text has them too)
+        directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
+        options = [(d, numbers) for numbers in (True, False) for d in directions]
+        (self.rankdir, self.edge_labels), _ = choose_option(
+            lambda option: self._source(len(self.frames) - 1, None, *option), options)
 
     def frame_source(self, k: int, title: str | None) -> str:
         """DOT text of the graph after step ``k``: grads so far, the active node highlighted."""
-        return self._source(k, title, self.rankdir)
+        return self._source(k, title, self.rankdir, self.edge_labels)
 
-    def _source(self, k: int, title, rankdir: str) -> str:
-        return dot_source(self.scene, view=self.view, rankdir=rankdir, title=title,
+    def _source(self, k: int, title, rankdir: str, edge_labels: bool) -> str:
+        return dot_source(self.scene, view=self.view, rankdir=rankdir, title=title, edge_labels=edge_labels,
                           grads=self.grads_after(k), done=self.done_after(k), active=self.frames[k].node)
 
     def grads_after(self, k: int) -> dict:

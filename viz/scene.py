@@ -138,7 +138,7 @@ class Scene:
             if v.op == "neuron" and len(ps) % 2 == 1 and self.params:
                 n = (len(ps) - 1) // 2
                 pairs = [(ps[n + 1 + i], ps[i]) for i in range(n)]  # (x_i, w_i): parents are w, b, x
-            elif len(ps) == 2 and v.op == "mul":
+            elif len(ps) == 2 and v.op in ("*", "mul"):
                 pairs = [(ps[0], ps[1]), (ps[1], ps[0])]
             else:
                 continue
