@@ -110,7 +110,8 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
                          norm=TwoSlopeNorm(threshold, threshold - span, threshold + span), alpha=0.85)
         if s.min() < threshold < s.max():
             ax.contour(gx, gy, s, levels=[threshold], colors="black", linewidths=2)
-        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})")
+        from matplotlib.ticker import MaxNLocator
+        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})", ticks=MaxNLocator(nbins=7))
     else:
         from matplotlib.colors import ListedColormap
         k = out.shape[1]
