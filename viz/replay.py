@@ -154,7 +154,7 @@ class Replay:
 
         def show(change=None):
             f = self.frames[slider.value]
-            label.value = (f"<b>step {f.index + 1} of {n}</b><pre style='margin:0'>"
+            label.value = (f"<b>step {f.index + 1} of {n}</b><pre style='margin:0;white-space:pre-wrap'>"
                            f"{html.escape(f.text)}</pre>")
             picture.value = f.picture.html()
 
