@@ -109,3 +109,17 @@ def test_decision_boundary_span_fixes_the_colour_scale():
     assert lims[0] == pytest.approx((-3.0, 3.0)) and lims[1] == pytest.approx((-3.0, 3.0))
     with pytest.raises(ValueError, match="span"):
         viz.plot_decision_boundary(a, X, y, span=0.0)
+
+
+@needs_renderer
+def test_a_graph_too_big_for_a_cell_is_collapsed_to_neurons_and_says_so():
+    X, y = nn.data.make_moons(n=10, noise=0.2, seed=0)
+    m = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    loss = nn.binary_cross_entropy_with_logits([m(list(X[0]))], y[:1])
+    loss.backward()
+    g = viz.draw_graph(loss, model=m)
+    assert g.fits()
+    assert "each neuron drawn as one box" in g.source and "collapse=None" in g.source
+    assert g.num_nodes < 60  # 33 neurons and a few loss nodes, not ~150 boxes
+    full = viz.draw_graph(loss, model=m, collapse=None)
+    assert full.num_nodes > 100 and "drawn as one box" not in full.source

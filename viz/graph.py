@@ -36,7 +36,7 @@ ACTIVE = "#ea580c"
 FONT = "Helvetica"
 
 
-def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
+def draw_graph(root, view: str = "both", model=None, collapse="auto", focus=None,
                rankdir: str = "auto", title: str | None = None, legend: bool = True,
                edge_labels="auto") -> Graph:
     """The computation graph below ``root`` as a ``viz.Graph`` (shows itself in Jupyter).
@@ -45,7 +45,10 @@ def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
     derivative ∂child/∂parent and the contribution it adds to the parent's grad), "both".
     model: a module (or dict {name: Value}, or list of Values) whose parameters are named
     and coloured as parameters. collapse: "neuron" or "layer" draws each neuron/layer of
-    ``model`` as one box. focus: a Value (or its name): only the paths from it to ``root``.
+    ``model`` as one box; None never collapses; "auto" (the default) collapses neurons, then
+    layers, only when ``model`` has neurons and the full picture cannot fit a notebook cell
+    readably (the picture then says so). focus: a Value (or its name): only the paths from
+    it to ``root``.
     rankdir: "LR" (left to right), "TB" (top to bottom), ... or "auto": left to right when
     that fits a notebook cell (``viz.dot.DISPLAY_WIDTH`` px) with readable text, else top
     to bottom (a long chain or a wide layer reads better downwards). edge_labels: write
@@ -57,12 +60,17 @@ def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
         _check_backpropagated(root)
 
     def build(option):
-        direction, numbers = option
-        return dot_source(scene, view=view, collapse=collapse, focus=focus, rankdir=direction,
-                          title=title, legend=legend, edge_labels=numbers)
+        direction, numbers, level = option
+        heading = title
+        if level is not None and collapse == "auto":
+            heading = ((title + "\n") if title else "") + (
+                f"each {level} drawn as one box to fit the page (collapse=None draws every node)")
+        return dot_source(scene, view=view, collapse=level, focus=focus, rankdir=direction,
+                          title=heading, legend=legend, edge_labels=numbers)
     directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
     numbers = (True, False) if edge_labels == "auto" else (bool(edge_labels),)
-    return choose_layout(build, [(d, n) for n in numbers for d in directions])
+    levels = [collapse] if collapse != "auto" else [None] + (["neuron", "layer"] if scene.neurons else [])
+    return choose_layout(build, [(d, n, level) for level in levels for n in numbers for d in directions])
 
 
 def _check_backpropagated(root) -> None:
