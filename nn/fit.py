@@ -21,7 +21,10 @@ class History:
 
     ``best_epoch``: the epoch with the lowest validation loss (training loss without
     validation data); ``stopped_epoch``: where early stopping ended training (None if it
-    ran all epochs). ``lr``: the learning rate used in each epoch.
+    ran all epochs). ``lr``: the learning rate used in each epoch. ``step_loss``: the
+    loss of every optimizer step (one per mini-batch, before its update; online SGD's
+    noise shows here, an epoch's mean hides it); ``steps_per_epoch``: how many steps each
+    epoch took (``step_loss`` index / steps = fractional epoch).
     """
 
     epochs: list = field(default_factory=list)
@@ -30,6 +33,8 @@ class History:
     train_metric: list = field(default_factory=list)
     val_metric: list = field(default_factory=list)
     lr: list = field(default_factory=list)
+    step_loss: list = field(default_factory=list)
+    steps_per_epoch: list = field(default_factory=list)
     metric_name: str | None = None
     best_epoch: int | None = None
     stopped_epoch: int | None = None
@@ -39,16 +44,30 @@ class History:
 
 
 def _interactive() -> bool:
-    """True in Jupyter or when stderr is a terminal: the cases where a progress bar helps."""
-    ipython = sys.modules.get("IPython")
-    if ipython is not None:
-        shell = ipython.get_ipython()
-        if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
-            return True
+    """True when stderr is a terminal, where a progress bar helps and leaves no trace. Not in
+    Jupyter: a bar there is stored in the notebook as a widget output, which a handed-out
+    (untrusted or exported) copy shows as a line of text; pass progress=True to see one."""
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+# the output value that separates the classes, by loss: logits and ±1 scores at 0,
+# probabilities (and 0/1 regression targets) at 0.5
+_THRESHOLD_AT_ZERO = ("binary_cross_entropy_with_logits", "hinge_loss", "logistic_loss")
+
+
+def _metric_for(metric_fn, loss_fn):
+    """``metric_fn``, told how to threshold when it is accuracy: fit knows the loss, so
+    logits are cut at 0 and probabilities at 0.5 (accuracy alone can only guess)."""
+    if metric_fn is not _metrics.accuracy:
+        return metric_fn
+    threshold = 0.0 if getattr(loss_fn, "__name__", "") in _THRESHOLD_AT_ZERO else 0.5
+
+    def accuracy(outputs, targets):
+        return _metrics.accuracy(outputs, targets, threshold=threshold)
+    return accuracy
 
 
 def _resolve(name_or_fn, table: dict, what: str):
@@ -138,7 +157,8 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
     ones are measured after the epoch in eval mode. ``early_stopping=k``: stop when the
     validation loss has not improved for k epochs and restore the best epoch's weights.
     ``scheduler.step()`` runs after each epoch. ``progress``: a tqdm bar (default: only
-    in a terminal or Jupyter). ``batched``: None (default) runs each batch as ONE graph of
+    in a terminal; in Jupyter pass progress=True, though the bar is then stored in the
+    notebook as a widget). ``batched``: None (default) runs each batch as ONE graph of
     batched Values whenever the model and the loss allow it (nn's layers, losses and
     metrics: same results, much faster); False builds one graph per sample.
     """
@@ -152,6 +172,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                          "Dropout, Residual, Sequential) and one of nn's losses and metrics; "
                          "use batched=None to fall back to one graph per sample")
     batched = can_batch if batched is None else bool(batched)
+    metric_fn = _metric_for(metric_fn, loss_fn)
     # every input is checked here, before the first step changes the model
     X, y = _training_set(train, "train", "the training set")
     if val is not None:
@@ -160,6 +181,10 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
         raise ValueError(f"epochs is a number of passes over the data (a whole number >= 0), got {epochs!r}")
     if early_stopping is not None and not _is_count(early_stopping, minimum=1):
         raise ValueError(f"early_stopping is a patience in epochs (a positive whole number), got {early_stopping!r}")
+    if early_stopping is not None and val is None:
+        raise ValueError(f"early_stopping={early_stopping!r} watches the validation loss, but no validation data "
+                         "was given: pass val=(X_val, y_val), e.g. from nn.data.train_val_split, "
+                         "or drop early_stopping")
     _check_fits(model, loss_fn, metric_fn, X[:1], y[:1], batched, "the training set (train)")
     if val is not None:  # the whole set: a bad label anywhere would stop training after an epoch
         _check_fits(model, loss_fn, metric_fn, Xv, yv, batched, "the validation set (val)")
@@ -178,7 +203,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
             for epoch in bar:
                 model.train()
                 history.lr.append(optimizer.lr)
-                total, total_metric, seen = 0.0, 0.0, 0
+                total, total_metric, seen, steps = 0.0, 0.0, 0, 0
                 for Xb, yb in loader:
                     outs, targets = _outputs(model, Xb, yb, batched)
                     data_loss = loss_fn(outs, targets)
@@ -187,10 +212,13 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                     loss.backward()
                     optimizer.step()
                     total += data_loss.data * len(yb)
+                    history.step_loss.append(float(data_loss.data))
+                    steps += 1
                     if metric_fn:
                         total_metric += metric_fn(outs, targets) * len(yb)
                     seen += len(yb)
                 history.epochs.append(epoch)
+                history.steps_per_epoch.append(steps)
                 history.train_loss.append(total / seen)
                 if metric_fn:
                     history.train_metric.append(total_metric / seen)

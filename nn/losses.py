@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -65,10 +66,18 @@ def _floats(ts) -> list:
     return ts[0].data.tolist() if ts and isinstance(ts[0], Value) else ts
 
 
-def _check_labels(ts, allowed, name, hint):
-    bad = sorted({t for t in _floats(ts) if t not in allowed})
+def _check_pm1(ts, name):
+    """ValueError unless every target is -1 or +1 (the labels of hinge and logistic loss)."""
+    bad = sorted({t for t in _floats(ts) if t not in (-1.0, 1.0)})
     if bad:
-        raise ValueError(f"{name}: targets must be in {sorted(allowed)}, got {bad[:5]}; {hint}")
+        shown = ", ".join(_label_text(t) for t in bad[:5])
+        raise ValueError(f"{name}: targets must be labels from the set {{-1, +1}}, got {shown}; "
+                         "map 0/1 labels with nn.data.to_pm1(y)")
+
+
+def _label_text(t: float) -> str:
+    """A target as a student wrote it: 0.0 -> '0', 0.5 -> '0.5'."""
+    return str(int(t)) if float(t).is_integer() else repr(t)
 
 
 # --- regression -------------------------------------------------------------------------
@@ -86,8 +95,15 @@ def mae_loss(predictions, targets) -> Value:
 
 
 def rmse_loss(predictions, targets) -> Value:
-    """sqrt((1/N) Σ (ŷ_i - y_i)²)   (its gradient is infinite at a perfect fit)"""
-    return mse_loss(predictions, targets).sqrt()
+    """sqrt((1/N) Σ (ŷ_i - y_i)²)   (at a perfect fit the gradient is taken as 0, as |·|'(0) = 0)
+
+    sqrt'(0) is infinite and mse's gradient there is 0, so ``mse.sqrt()`` would send
+    inf × 0 = nan to every weight; at exactly zero error the loss is ``mse × 0`` instead
+    (value 0, gradient 0: the point is a minimum)."""
+    mse = mse_loss(predictions, targets)
+    if mse.data == 0.0:
+        return mse * 0.0
+    return mse.sqrt()
 
 
 # --- binary classification ----------------------------------------------------------------
@@ -142,14 +158,14 @@ def binary_cross_entropy_with_logits(logits, targets) -> Value:
 def hinge_loss(scores, targets) -> Value:
     """(1/N) Σ max(0, 1 - y_i·s_i)   (y ∈ {-1, +1}; micrograd's max-margin loss)"""
     preds, ts = _batch(scores, targets, "hinge_loss")
-    _check_labels(ts, {-1.0, 1.0}, "hinge_loss", "map 0/1 labels with nn.data.to_pm1(y)")
+    _check_pm1(ts, "hinge_loss")
     return _mean([(1 + -t * s).relu() for s, t in zip(preds, ts)])
 
 
 def logistic_loss(scores, targets) -> Value:
     """(1/N) Σ ln(1 + e^{-y_i·s_i})   (y ∈ {-1, +1}: the NLL of P(y|x) = σ(y·s))"""
     preds, ts = _batch(scores, targets, "logistic_loss")
-    _check_labels(ts, {-1.0, 1.0}, "logistic_loss", "map 0/1 labels with nn.data.to_pm1(y)")
+    _check_pm1(ts, "logistic_loss")
     return _mean([(-t * s).softplus() for s, t in zip(preds, ts)])
 
 
@@ -208,9 +224,27 @@ def _classes(rows, targets, name: str):
     return out
 
 
+def _warn_if_probabilities(rows, name: str) -> None:
+    """Warn when every row is ≥ 0 and sums to 1: probabilities passed where logits belong."""
+    if rows.ndim != 2 or rows.shape[1] < 2 or rows.shape[0] == 0 or not np.isfinite(rows).all():
+        return
+    if (rows >= 0).all() and np.allclose(rows.sum(axis=1), 1.0, rtol=0, atol=1e-6):
+        warnings.warn(
+            f"{name} takes logits (raw scores), but every row of these is ≥ 0 and sums to 1: "
+            "they look like probabilities. softmax is applied inside the loss, so pass the "
+            "scores from before softmax (as PyTorch's cross_entropy expects); for log-probabilities "
+            "use nll_loss", UserWarning, stacklevel=3)
+
+
 def cross_entropy(logits, targets) -> Value:
-    """(1/N) Σ -ln softmax(z_i)[c_i] = (1/N) Σ [logsumexp(z_i) - z_i[c_i]]   (z: logits, c: class index)"""
+    """(1/N) Σ -ln softmax(z_i)[c_i] = (1/N) Σ [logsumexp(z_i) - z_i[c_i]]   (z: logits, c: class index)
+
+    Warns when the rows look like probabilities (all ≥ 0, each summing to 1): softmax is
+    applied here, so softmax outputs would be squashed twice."""
     if isinstance(logits, (list, tuple)) and logits and _is_batch(logits[0]):
+        _warn_if_probabilities(np.stack([np.broadcast_to(np.asarray(v.data if isinstance(v, Value) else v, float),
+                                                         np.shape(logits[0].data)) for v in logits], axis=1),
+                               "cross_entropy")
         onehot = _onehot(logits, targets, "cross_entropy")
         zs = [v if isinstance(v, Value) else _constant(v) for v in logits]
         if not batched_logits(zs):  # some logits are one number for every sample
@@ -219,6 +253,9 @@ def cross_entropy(logits, targets) -> Value:
             y, local = cross_entropy_rule(ARRAY, *[v.data for v in zs], onehot=onehot)
         return _value._node(y, "cross_entropy", tuple(zs), local).mean()
     pairs = _classes(logits, targets, "cross_entropy")
+    if len({len(row) for row, _ in pairs}) == 1:
+        _warn_if_probabilities(np.array([[float(z.data if isinstance(z, Value) else z) for z in row]
+                                         for row, _ in pairs]), "cross_entropy")
     terms = []
     for row, c in pairs:
         z = row[c] if isinstance(row[c], Value) else _constant(row[c])

@@ -5,6 +5,8 @@ targets, and returns a float.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from autograd import Value
@@ -36,7 +38,7 @@ def _pair(predictions, targets):
 
 def predicted_classes(predictions, targets=None, threshold: float | None = None) -> np.ndarray:
     """Class labels from outputs: argmax for several outputs per sample; for one output,
-    ±1 by sign when the targets are ±1, else 1 if output > threshold (0.5: probabilities)."""
+    ±1 by sign when the targets are ±1, else 1 if output > threshold (default 0.5: probabilities)."""
     p = to_numpy(predictions)
     if p.ndim == 2 and p.shape[1] > 1:
         return p.argmax(axis=1)
@@ -50,10 +52,20 @@ def predicted_classes(predictions, targets=None, threshold: float | None = None)
 def accuracy(predictions, targets, threshold: float | None = None) -> float:
     """Fraction of samples whose predicted class equals the target (see ``predicted_classes``).
 
-    Scores with ±1 targets: sign; probabilities with 0/1 targets: > 0.5; for logits with
-    0/1 targets pass ``threshold=0``.
+    How one output per sample is turned into a class: with ±1 targets, by its sign (> 0 is
+    +1); with 0/1 targets, output > ``threshold``, 0.5 by default (probabilities). For
+    logits with 0/1 targets pass ``threshold=0`` (``fit`` does, for
+    ``binary_cross_entropy_with_logits``). Outputs outside [0, 1] with 0/1 targets and no
+    threshold given get a warning: they look like logits, which 0.5 would misclassify.
     """
     p, t = _pair(predictions, targets)
+    one_output = p.ndim == 1 or p.shape[1] == 1
+    if (threshold is None and one_output and not np.any(t == -1)
+            and np.any((p < 0.0) | (p > 1.0)) and np.all((t == 0) | (t == 1))):
+        warnings.warn(
+            "accuracy: 0/1 targets and outputs outside [0, 1] (logits?), thresholded at 0.5 as "
+            "probabilities; for logits pass threshold=0, for probabilities threshold=0.5 "
+            "(either one silences this warning)", UserWarning, stacklevel=2)
     return float(np.mean(predicted_classes(p, t, threshold) == t))
 
 

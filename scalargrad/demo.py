@@ -2,7 +2,8 @@
 
 The folder gets loss curves, the decision boundary, the network diagram, the forward and
 backward graph of one example through one neuron (micrograd's fine-grained graph), the
-step-through of that backward pass (GIF + one SVG per step) and ``index.html`` showing all.
+step-through of that backward pass (a page with a slider, a GIF and one SVG per step) and
+``index.html`` showing all.
 """
 from __future__ import annotations
 
@@ -179,6 +180,7 @@ def draw(nn, viz, run: Run, pictures: Pictures) -> list:
     backward = pictures.graph(viz.draw_graph(root, view="backward", model=neuron), "neuron_backward")
     replay = viz.backward_steps(root, model=neuron)
     gif, frames = pictures.steps(replay, "backward_steps")
+    page = pictures.step_page(replay, "backward_steps.html")
     x_text = ", ".join(f"{v:.3g}" for v in example)
     return [
         Section("Training", "Loss and accuracy per epoch on the training and the validation data; "
@@ -202,8 +204,11 @@ def draw(nn, viz, run: Run, pictures: Pictures) -> list:
                 **backward("backward pass: grads and local derivatives")),
         Section("Backpropagation step by step",
                 "The backward pass replayed one node at a time, in reverse topological order "
-                f"({len(replay.frames)} steps).", **gif("animation of the backward pass")),
-        Section("The steps as pictures", "", grid=True,
+                f"({len(replay.frames)} steps). Step through it with a slider (or the arrow keys) "
+                "on its own page, which works offline:", **page("the step-through: a slider over the steps"),
+                ),
+        Section("The same steps as an animation", "", **gif("animation of the backward pass")),
+        Section("The steps as slides", "One SVG per step, for slides:",
                 **frames([f"step {i + 1}: {f.text}" for i, f in enumerate(replay.frames)])),
     ]
 
@@ -305,6 +310,18 @@ class Pictures:
             return {"pictures": [(name, caption)]} if svg is not None else {"links": [(name, caption + " (DOT text)")]}
         return fields
 
+    def step_page(self, replay, name: str):
+        """The self-contained step-through page (``Replay.save_html``), linked from the index."""
+        try:
+            replay.save_html(self.out / name)
+        except OSError as e:
+            raise UsageError(f"cannot write {self.out / name}: {e.strerror or e}") from None
+        self.written.append(name)
+
+        def fields(caption):
+            return {"links": [(name, caption)]}
+        return fields
+
     def steps(self, replay, folder: str):
         """(fields of the GIF, fields of the frames folder) for a ``viz.Replay``."""
         frame_dir = self.out / folder
@@ -332,9 +349,6 @@ class Pictures:
         def gif_fields(caption):
             return {"pictures": [(gif_name, caption)]} if gif_name else {}
 
-        def frame_fields(captions):
-            shown = [(n, c) for n, c in zip(names, captions)]
-            if names and names[0].endswith(".svg"):
-                return {"pictures": shown}
-            return {"links": shown}
+        def frame_fields(captions):  # links: at a grid's size their text would be too small to read
+            return {"links": [(n, c) for n, c in zip(names, captions)]}
         return gif_fields, frame_fields

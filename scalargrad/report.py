@@ -10,7 +10,7 @@ STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem;
        color: #1e293b; line-height: 1.45; }
 h1 { margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #e2e8f0; }
-figure { margin: 1rem 0; } img { max-width: 100%; border: 1px solid #e2e8f0; border-radius: 6px; }
+figure { margin: 1rem 0; } img { max-width: 100%; box-sizing: border-box; border: 1px solid #e2e8f0; border-radius: 6px; }
 figcaption { color: #475569; margin-top: .3rem; white-space: pre-line; } code, pre { background: #f1f5f9; padding: 0 .25rem; }
 pre { padding: .6rem; overflow: auto; } .note { background: #fef9c3; padding: .6rem; border-radius: 6px; }
 .frames { display: grid; grid-template-columns: repeat(auto-fill, minmax(34rem, 1fr)); gap: 1rem; }

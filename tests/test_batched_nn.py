@@ -89,7 +89,7 @@ def test_targets_are_checked_in_batched_mode():
         nn.cross_entropy(out, np.full(9, 3))
     with pytest.raises(ValueError, match="9 predictions but 4 targets"):
         nn.mse_loss(nn.MLP(3, [1], seed=0)(X), [1.0, 2.0, 3.0, 4.0])
-    with pytest.raises(ValueError, match=r"targets must be in \[-1.0, 1.0\]"):
+    with pytest.raises(ValueError, match=r"targets must be labels from the set \{-1, \+1\}"):
         nn.hinge_loss(nn.MLP(3, [1], seed=0)(X), BINARY)
 
 

@@ -92,6 +92,22 @@ def test_demo_writes_the_promised_pictures(demo):
         assert len(frames) >= 3  # one per backward step of the neuron's graph
 
 
+def test_the_step_through_page_is_self_contained_and_linked(demo):
+    out, _ = demo
+    import viz
+
+    if viz.renderer() is None:
+        pytest.skip("the step-through page embeds rendered frames")
+    assert "backward_steps.html" in references(out / "index.html")
+    page = (out / "backward_steps.html").read_text(encoding="utf-8")
+    frames = sorted((out / "backward_steps").glob("*.svg"))
+    assert page.count('class="frame"') == len(frames)  # every frame embedded
+    assert page.count("<svg") == len(frames)
+    assert 'type="range"' in page and "ArrowRight" in page and 'id="play"' in page
+    fetched = references(out / "backward_steps.html")
+    assert not fetched, f"the page loads other files: {fetched}"  # no CDN, no neighbours
+
+
 def test_without_a_renderer_the_demo_writes_dot_files_and_says_so(tmp_path):
     env = {**os.environ, "SCALARGRAD_GRAPHVIZ": "none"}
     r = run("demo", *FAST, "--epochs", "1", "--out", str(tmp_path), env=env, timeout=300)

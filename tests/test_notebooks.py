@@ -175,5 +175,5 @@ def test_graph_cells_fall_back_to_dot_text_without_a_renderer(monkeypatch):
              for o in c.outputs if o.output_type == "execute_result"]
     assert shown, "no graph was displayed"
     for o in shown:
-        assert "image/svg+xml" not in o["data"]
-        assert "digraph" in o["data"].get("text/html", ""), "the DOT source is shown instead"
+        assert "image/svg+xml" not in o["data"] and "image/png" not in o["data"]
+        assert "digraph" in o["data"].get("text/plain", ""), "the DOT source is shown instead"

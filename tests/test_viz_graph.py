@@ -154,11 +154,11 @@ def test_roles_are_coloured_and_explained_in_the_legend():
     assert FILL["intermediate"] in line["o"]
     assert FILL["output"] in line["L"]
     assert FILL["constant"] in src  # the 2.0 in 2.0 * o
-    legend = src[src.index("legend ["):]
+    legend = src[src.index("<B>legend</B>"):]
     for text in ("input (leaf)", "parameter", "constant", "intermediate", "output", "local derivative"):
         assert text in legend
     # without a model the weights are plain inputs
-    assert FILL["parameter"] not in viz.draw_graph(L).source.split("legend [")[0]
+    assert FILL["parameter"] not in viz.draw_graph(L).source.split("<B>legend</B>")[0]
 
 
 def test_parameters_named_from_the_model():
@@ -259,9 +259,9 @@ def test_svg_has_one_group_per_node_and_edge(tmp_path):
     root = ET.fromstring(g.render("svg"))
     groups = [el.get("class") for el in root.iter("{http://www.w3.org/2000/svg}g")]
     order = topological_order(L)
-    assert groups.count("node") == len(order) + 1  # + the legend
+    assert groups.count("node") == len(order)  # the legend is the graph's label, not a node
     assert groups.count("edge") == sum(len(v.parents) for v in order)
-    assert g.svg().lstrip().startswith("<?xml") and "<svg" in g._repr_html_()
+    assert g.svg().lstrip().startswith("<?xml") and '<img src="data:image/png;base64,' in g.html()
     png = Path(g.save(tmp_path / "g.png"))
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = Path(g.save(tmp_path / "sub" / "g.svg"))
@@ -284,13 +284,13 @@ def test_no_renderer_fallback_in_a_notebook(monkeypatch):
     assert viz.renderer() is None
     L, _ = neuron_expr()
     g = viz.draw_graph(L)
-    assert g._repr_svg_() is None
-    html = g._repr_html_()
+    assert g.png() is None
+    html = g.html()
     assert "digraph" in html and "<pre>" in html and "SCALARGRAD_GRAPHVIZ" in html
     from IPython.core.formatters import DisplayFormatter
     data, _ = DisplayFormatter().format(g)  # what Jupyter does with a cell's result
-    assert "text/html" in data and "digraph" in data["text/html"]
-    assert "image/svg+xml" not in data
+    assert set(data) == {"text/plain"} and "digraph" in data["text/plain"]
+    assert "SCALARGRAD_GRAPHVIZ" in data["text/plain"]
 
 
 def test_renderer_lookup_order(tmp_path, monkeypatch):
@@ -308,7 +308,7 @@ def test_renderer_lookup_order(tmp_path, monkeypatch):
     assert viz.renderer() == str(fake.resolve())
     monkeypatch.setenv("SCALARGRAD_GRAPHVIZ", str(tmp_path / "missing"))
     assert viz.renderer() is None
-    assert "not an executable" in viz.draw_graph(Value(1.0))._repr_html_()
+    assert "not an executable" in viz.draw_graph(Value(1.0)).html()
 
 
 def test_big_or_broken_graphs_show_source_with_the_reason():
@@ -317,13 +317,56 @@ def test_big_or_broken_graphs_show_source_with_the_reason():
         x = x + 1.0
     g = viz.draw_graph(x, view="forward")
     assert g.num_nodes == len(topological_order(x)) == 1601
-    html = g._repr_html_()
+    html = g.html()
     assert "too many to draw" in html and "collapse=" in html and "digraph" in html
     assert g._svg is None  # nothing was rendered
     if viz.renderer() is not None:
         broken = viz.Graph("digraph { a -> }")
-        assert broken._repr_svg_() is None
-        assert "failed to render" in broken._repr_html_() and "<pre>" in broken._repr_html_()
+        assert broken.png() is None
+        assert "failed to render" in broken.html() and "<pre>" in broken.html()
+
+
+def test_a_big_graph_in_a_notebook_shows_a_preview_of_its_source_not_all_of_it():
+    x = Value(1.0, label="x")
+    for _ in range(5000):
+        x = x + 1.0
+    g = viz.draw_graph(x, view="forward")
+    assert len(g.source) > 500_000
+    from IPython.core.formatters import DisplayFormatter
+    data, _ = DisplayFormatter().format(g)
+    stored = sum(len(v) for v in data.values())
+    assert stored < 10_000, stored  # was the whole source: megabytes for 10**5 nodes
+    assert "more lines" in data["text/plain"] and "graph.source" in data["text/plain"]
+    assert len(g.html()) < 10_000
+
+
+@needs_renderer
+def test_a_graph_is_stored_once_as_a_png_that_untrusted_notebooks_show():
+    L, _ = neuron_expr()
+    g = viz.draw_graph(L)
+    from IPython.core.formatters import DisplayFormatter
+    data, meta = DisplayFormatter().format(g)
+    assert set(data) == {"image/png", "text/plain"}  # no SVG or HTML copy beside it
+    assert meta["image/png"]["width"] <= viz.dot.DISPLAY_WIDTH
+    import base64
+    info = viz.dot.png_text(base64.b64decode(data["image/png"]))
+    assert float(info["scalargrad:min_font_pt"]) == g.min_font_pt
+
+
+@needs_renderer
+def test_wide_graphs_are_laid_out_to_fit_a_notebook_cell_with_readable_text():
+    m = nn.MLP(2, [3, 1], activation="tanh", seed=0)
+    loss = (m([0.5, -1.0]) - 1.0) ** 2
+    loss.backward()
+    g = viz.draw_graph(loss, model=m)
+    assert g.fits() and g.text_px() >= viz.dot.MIN_TEXT_PX
+    wide = viz.draw_graph(loss, model=m, rankdir="LR", edge_labels=True)
+    assert not wide.fits()  # what used to be shown: shrunk to the cell, text too small
+    x = Value(1.0, label="x")
+    for _ in range(12):
+        x = (x * 1.5).tanh()
+    chain = viz.draw_graph(x, view="forward")
+    assert "rankdir=TB" in chain.source and chain.fits()
 
 
 def test_drawing_grads_that_backward_never_filled_warns():

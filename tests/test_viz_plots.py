@@ -51,9 +51,9 @@ def test_network_bias_label_or_node_and_weight_labels():
     m = nn.Neuron(2, activation="sigmoid", seed=4)
     m.b.data = -0.25
     src = viz.draw_network(m).source
-    assert "b = -0.25" in src and "sigmoid" in src
+    assert "b=-0.25" in src and "sigmoid" in src
     for w in m.w:
-        assert viz.fmt(w.data) in src  # small network: weights written on the edges
+        assert viz.fmt(w.data, 3) in src  # small network: weights written on the edges
     node = viz.draw_network(m, bias="node").source
     assert "+1" in node and len(net_edges(node)) == 2 + 1 + 1
     big = viz.draw_network(nn.MLP(4, [8, 8, 1], seed=0)).source
@@ -67,6 +67,30 @@ def test_network_bias_label_or_node_and_weight_labels():
         viz.draw_network(with_skip)
     with pytest.raises(ValueError, match="bias"):
         viz.draw_network(m, bias="hidden")
+
+
+@pytest.mark.skipif(viz.renderer() is None, reason="needs a Graphviz renderer")
+def test_a_2_16_16_1_network_is_a_readable_layered_picture():
+    import xml.etree.ElementTree as ET
+    m = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    g = viz.draw_network(m, title="MLP 2-16-16-1")
+    assert g.fits()  # <= 900 px wide with text >= 10 px
+    assert "outputorder=edgesfirst" in g.source  # neurons (and their bias labels) drawn over edges
+    assert "legend" not in [line.split(" ")[0].strip() for line in g.source.splitlines()]  # not a node
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    root = ET.fromstring(g.svg())
+    y = {}
+    for node in root.iterfind(".//s:g[@class='node']", ns):
+        name = node.find("s:title", ns).text
+        ellipse = node.find(".//s:ellipse", ns)
+        if ellipse is not None:
+            y[name] = float(ellipse.get("cy"))
+    assert y["x0"] < y["x1"]  # x0 drawn above x1 (SVG y grows downwards)
+    firsts = [y[f"l0n{j}"] for j in range(16)]
+    assert firsts == sorted(firsts)  # neurons top to bottom in their order
+    # the legend and title are above every neuron
+    label_y = min(float(t.get("y")) for t in root.iterfind("./s:g/s:text", ns))
+    assert label_y < min(y.values())
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +131,9 @@ def test_decision_boundary(trained, tmp_path):
     Xb, yb = make_blobs(60, centers=3, seed=1)
     three = nn.MLP(2, [3], activation="identity", seed=0)
     fig = viz.plot_decision_boundary(three, Xb, yb, resolution=25)
-    assert len(fig.axes[0].get_legend().get_texts()) == 3
+    (legend,) = fig.legends  # below the plot, not over the data
+    assert len(legend.get_texts()) == 3
+    assert fig.axes[0].get_legend() is None
     with pytest.raises(ValueError, match="2-D"):
         viz.plot_decision_boundary(m, np.zeros((5, 3)), np.zeros(5))
 

@@ -11,7 +11,7 @@ returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphvi
 """
 from nn import _engine  # noqa: F401  (fails clearly if PyPI's unrelated 'autograd' took our engine's place)
 
-from .decision import plot_decision_boundary, plot_perceptron, plot_regression  # noqa: E402
+from .decision import plot_decision_boundary, plot_perceptron, plot_perceptron_steps, plot_regression  # noqa: E402
 from .dot import Graph  # noqa: E402
 from .explain import Explanation, explain_grad  # noqa: E402
 from .fmt import fmt  # noqa: E402
@@ -26,5 +26,5 @@ __all__ = [
     "Graph", "RendererNotFound", "draw_graph", "draw_dot", "Digraph", "fmt", "renderer",
     "backward_steps", "Replay", "Frame", "explain_grad", "Explanation", "draw_network",
     "plot_history", "plot_decision_boundary", "plot_regression", "plot_activations",
-    "plot_grad_norms", "grad_norms", "plot_perceptron",
+    "plot_grad_norms", "grad_norms", "plot_perceptron", "plot_perceptron_steps",
 ]

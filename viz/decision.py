@@ -76,24 +76,29 @@ def _grid(X, resolution):
     return gx, gy, np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def _scatter(ax, X, y):
+def _scatter(ax, X, y, size: int = 22):
     for k, c in enumerate(np.unique(y)):
         m = y == c
-        ax.scatter(X[m, 0], X[m, 1], s=22, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
+        ax.scatter(X[m, 0], X[m, 1], s=size, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
                    edgecolors="black", linewidths=0.5, label=f"class {c:g}" if np.isreal(c) else f"class {c}",
                    zorder=3)
 
 
-def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, title: str | None = None, ax=None):
+def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, title: str | None = None, ax=None,
+                           span: float | None = None):
     """Regions a 2-D classifier assigns to each class, its boundary, and the data.
 
     One output: the score is shaded and the boundary is where it crosses ``threshold``
-    (default 0.5 when every score lies in [0, 1], as from a sigmoid, else 0). Several
-    outputs: each point goes to the class with the largest output (argmax).
+    (default 0.5 when every score lies in [0, 1], as from a sigmoid, else 0); the colours
+    run from threshold - span to threshold + span (default: the largest distance on the
+    grid; pass the same ``span`` to compare models on one colour scale). Several outputs:
+    each point goes to the class with the largest output (argmax). The legend sits below
+    the plot, never over the data.
     """
     X, y = _data(X, y)
     gx, gy, grid = _grid(X, resolution)
     out = predict(model, grid)
+    own_figure = ax is None
     if not np.all(np.isfinite(out)):
         raise ValueError("plot_decision_boundary: the model's outputs are nan or inf on the plotting "
                          "grid, so there is no boundary to draw; the training diverged (try a "
@@ -103,14 +108,19 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
         s = out.reshape(gx.shape)
         if threshold is None:
             threshold = 0.5 if s.min() >= 0 and s.max() <= 1 else 0.0
-        span = max(abs(s.max() - threshold), abs(s.min() - threshold), 1e-12)
+        if span is None:
+            span = max(abs(s.max() - threshold), abs(s.min() - threshold), 1e-12)
+        elif not span > 0:
+            raise ValueError(f"span must be a positive number, got {span!r}")
         from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
         cmap = LinearSegmentedColormap.from_list("classes", ["#93c5fd", "#f8fafc", "#fca5a5"])
-        cs = ax.contourf(gx, gy, s, levels=21, cmap=cmap,
+        cs = ax.contourf(gx, gy, np.clip(s, threshold - span, threshold + span),
+                         levels=np.linspace(threshold - span, threshold + span, 22), cmap=cmap,
                          norm=TwoSlopeNorm(threshold, threshold - span, threshold + span), alpha=0.85)
         if s.min() < threshold < s.max():
             ax.contour(gx, gy, s, levels=[threshold], colors="black", linewidths=2)
-        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})")
+        from matplotlib.ticker import MaxNLocator
+        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})", ticks=MaxNLocator(nbins=7))
     else:
         from matplotlib.colors import ListedColormap
         k = out.shape[1]
@@ -122,8 +132,19 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
     ax.set_xlabel("x₀")
     ax.set_ylabel("x₁")
     ax.set_title(title or "decision boundary")
-    ax.legend(loc="best", fontsize=8)
+    _legend_off_the_data(fig, ax, own_figure)
     return fig
+
+
+def _legend_off_the_data(fig, ax, own_figure: bool) -> None:
+    """A legend that covers no data: below the plot in a figure of our own (constrained
+    layout makes room), else the caller's axes' emptiest corner."""
+    if own_figure:
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=9,
+                   frameon=False)
+    else:
+        ax.legend(loc="best", fontsize=9)
 
 
 def plot_regression(model, x, y, target=None, title: str | None = None, ax=None):
@@ -161,6 +182,7 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
     if not history or history[0].shape != (3,):
         raise ValueError("plot_perceptron needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
     lines = [h for h in history if np.any(h[:2] != 0)]
+    own_figure = ax is None
     fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = 0.1 * (hi - lo) + 1e-9
@@ -182,7 +204,49 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_title(title or "perceptron: decision line w·x + b = 0 per update")
-    ax.legend(loc="best", fontsize=8)
+    _legend_off_the_data(fig, ax, own_figure)
+    return fig
+
+
+def plot_perceptron_steps(perceptron, X, y, ncols: int = 4, max_steps: int = 16):
+    """The perceptron's updates as numbered frames: in frame k the line before update k
+    (dashed), the example it got wrong (circled), and the line after (bold), which has
+    turned towards that example. ``perceptron.history`` holds (w₁, w₂, b) after each update;
+    the example of each update is the one with ``after - before = y·(x, 1)`` that the
+    previous line got wrong. At most ``max_steps`` frames (the first ones)."""
+    X, y = _data(X, y)
+    history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
+    if not history or history[0].shape != (3,):
+        raise ValueError("plot_perceptron_steps needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
+    if len(history) < 2:
+        raise ValueError("the perceptron made no update (was fit() run, on data it gets wrong?)")
+    Xt = np.hstack([X, np.ones((len(X), 1))])
+    steps = list(zip(history, history[1:]))[:max_steps]
+    ncols = max(1, min(ncols, len(steps)))
+    nrows = -(-len(steps) // ncols)
+    fig, axes = new_figure(ncols, nrows, size=(2.3, 2.2))
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = 0.1 * (hi - lo) + 1e-9
+    lo, hi = lo - pad, hi + pad
+    for k, (ax, (before, after)) in enumerate(zip(axes, steps), start=1):
+        wrong = [n for n in range(len(X)) if np.allclose(after - before, y[n] * Xt[n])
+                 and y[n] * (before @ Xt[n]) <= 0]
+        _scatter(ax, X, y, size=10)
+        if np.any(before[:2] != 0):
+            _line(ax, before, lo, hi, color="#64748b", lw=1.2, ls="--")
+        if np.any(after[:2] != 0):
+            _line(ax, after, lo, hi, color=VAL, lw=2.2)
+        if wrong:
+            n = wrong[0]
+            ax.scatter([X[n, 0]], [X[n, 1]], s=160, facecolors="none", edgecolors="black", linewidths=2, zorder=5)
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"update {k}")
+    for ax in axes[len(steps):]:
+        ax.set_visible(False)
+    fig.suptitle("circled: the example the dashed line got wrong; bold: the line after w ← w + y·x")
     return fig
 
 

@@ -5,6 +5,7 @@ binary ``render.py`` finds. Without one, Jupyter shows the source and a one-line
 """
 from __future__ import annotations
 
+import base64
 import html
 import re
 from pathlib import Path
@@ -72,11 +73,16 @@ def attrs(**kw) -> str:
 
 
 AUTO_RENDER_LIMIT = 1500  # nodes: Jupyter draws bigger graphs only when asked (.save / .render)
+DISPLAY_WIDTH = 900  # CSS px: a typical notebook output area (JupyterLab on a laptop, a projector)
+MIN_TEXT_PX = 10  # the smallest text a picture may show at DISPLAY_WIDTH
+PX_PER_PT = 96 / 72  # how a browser shows Graphviz's points at 100 %
+SOURCE_PREVIEW_LINES = 40  # a graph shown as text shows this much of its DOT source
 
 
 class Graph:
     """A diagram: DOT text plus rendering. ``.source``; ``.render("svg"|"png"|"pdf")`` -> bytes;
-    ``.save(path)`` (.svg .png .pdf .dot); shows itself in Jupyter."""
+    ``.save(path)`` (.svg .png .pdf .dot); shows itself in Jupyter as a PNG (which an
+    untrusted notebook shows too), at most ``DISPLAY_WIDTH`` px wide."""
 
     def __init__(self, source: str):
         self.source = source
@@ -117,39 +123,145 @@ class Graph:
             except _render.RendererNotFound:
                 self._why_not = _render.hint()
             except (RuntimeError, OSError) as e:
-                self._why_not = f"{e}; showing the DOT source"
+                self._why_not = f"{e}; showing the start of the DOT source"
         return self._svg
 
-    def _auto_svg(self) -> str | None:
-        """SVG for Jupyter: None (with the reason kept) when the graph is too big to draw readably."""
-        if self._svg is None and self.num_nodes > AUTO_RENDER_LIMIT:
-            self._why_not = (f"{self.num_nodes} nodes are too many to draw readably: pass collapse='layer' "
-                             "or focus=... to draw_graph, or call .save('graph.svg') to draw it anyway; "
-                             "showing the DOT source")
+    # --- size: what a reader sees at DISPLAY_WIDTH ---------------------------------------
+
+    @property
+    def size_pt(self) -> tuple | None:
+        """(width, height) of the laid-out picture in points, or None without a renderer."""
+        svg = self.svg()
+        if svg is None:
             return None
-        return self.svg()
+        m = re.search(r'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
+        return (float(m.group(1)), float(m.group(2))) if m else None
 
-    def _repr_svg_(self):
-        return self._auto_svg()
+    @property
+    def min_font_pt(self) -> float:
+        """The smallest font size the DOT text asks for (Graphviz's default is 14)."""
+        sizes = [float(x) for x in re.findall(r'(?:fontsize|POINT-SIZE)="?([\d.]+)', self.source)]
+        return min(sizes, default=14.0)
 
-    def _repr_html_(self):
-        svg = self._auto_svg()
-        if svg is not None:
-            return f'<div style="overflow:auto">{svg[svg.find("<svg"):]}</div>'
+    def display_width(self, width: int = DISPLAY_WIDTH) -> float | None:
+        """CSS px the picture is shown at: natural size (1 pt = 4/3 px), shrunk to ``width``."""
+        size = self.size_pt
+        return None if size is None else min(size[0] * PX_PER_PT, width)
+
+    def text_px(self, width: int = DISPLAY_WIDTH) -> float | None:
+        """Height in CSS px of the smallest text when shown ``width`` px wide at most."""
+        size = self.size_pt
+        return None if size is None else self.min_font_pt * self.display_width(width) / size[0]
+
+    def fits(self, width: int = DISPLAY_WIDTH) -> bool:
+        """True when the picture shows in ``width`` px with text at least MIN_TEXT_PX high."""
+        px = self.text_px(width)
+        return px is not None and px >= MIN_TEXT_PX - 1e-9
+
+    def png(self) -> bytes | None:
+        """PNG for a notebook: twice the display resolution (sharp on a laptop's screen),
+        with the layout width and smallest font size as tEXt chunks, or None."""
+        size = self.size_pt
+        if size is None or self.num_nodes > AUTO_RENDER_LIMIT:
+            return None
+        dpi = 2 * 72 * self.display_width() / size[0]  # 2 image px per CSS px
+        try:
+            data = self.render("png", dpi=max(1, round(dpi)))
+        except (_render.RendererNotFound, RuntimeError, OSError) as e:
+            self._why_not = f"{e}"
+            return None
+        return png_with_text(data, {"scalargrad:width_pt": f"{size[0]:.2f}",
+                                    "scalargrad:min_font_pt": f"{self.min_font_pt:g}"})
+
+    # --- Jupyter ---------------------------------------------------------------------------
+
+    def _too_big(self) -> bool:
+        if self.num_nodes > AUTO_RENDER_LIMIT:
+            self._why_not = (f"{self.num_nodes} nodes are too many to draw readably: pass collapse='layer' "
+                             "or focus=... to draw_graph, or call .save('graph.svg') to draw it anyway")
+            return True
+        return False
+
+    def source_preview(self) -> str:
+        """The first SOURCE_PREVIEW_LINES lines of the DOT text (a big graph's whole source
+        would put megabytes into a notebook)."""
+        lines = self.source.splitlines()
+        if len(lines) <= SOURCE_PREVIEW_LINES:
+            return self.source
+        return ("\n".join(lines[:SOURCE_PREVIEW_LINES])
+                + f"\n... {len(lines) - SOURCE_PREVIEW_LINES} more lines ({len(self.source)} characters): "
+                "graph.source has them all, graph.save('graph.dot') writes them\n")
+
+    def html(self) -> str:
+        """An ``<img>`` of the picture (PNG, embedded) for an HTML page, or the reason
+        there is none and the start of the DOT source."""
+        data = None if self._too_big() else self.png()
+        if data is not None:
+            width = round(self.display_width())
+            return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
+                    f'width="{width}" style="max-width:100%;height:auto" alt="computation graph">')
         return (f"<p><i>{html.escape(self._why_not or _render.hint())}</i></p>"
-                f"<pre>{html.escape(self.source)}</pre>")
+                f"<pre>{html.escape(self.source_preview())}</pre>")
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        svg = self._auto_svg()
-        if svg is not None:
-            return {"image/svg+xml": svg, "text/plain": repr(self)}
-        return {"text/html": self._repr_html_(), "text/plain": f"{self._why_not or _render.hint()}\n{self.source}"}
+        """One picture per output: a PNG (shown by untrusted notebooks and static exports
+        too), else a short note and the start of the DOT source as text."""
+        data = None if self._too_big() else self.png()
+        if data is not None:
+            return ({"image/png": base64.b64encode(data).decode("ascii"), "text/plain": repr(self)},
+                    {"image/png": {"width": round(self.display_width())}})
+        return {"text/plain": f"{self._why_not or _render.hint()}\n{self.source_preview()}"}
 
     def __repr__(self) -> str:
         return f"<viz.Graph: {self.num_nodes} nodes; .source has the DOT text, .save('g.svg') writes a file>"
 
     def __str__(self) -> str:
         return self.source
+
+
+def choose_layout(build, options=("LR", "TB")) -> Graph:
+    """The first of ``build(option)`` (in the order given: the most informative first) whose
+    picture fits DISPLAY_WIDTH with readable text; else the one with the largest text.
+    Without a renderer: the first."""
+    return choose_option(build, options)[1]
+
+
+def choose_option(build, options) -> tuple:
+    """(option, Graph) for ``choose_layout``: which option it took, and its picture."""
+    tried = []
+    for option in options:
+        g = Graph(build(option))
+        if g.num_nodes > AUTO_RENDER_LIMIT or g.size_pt is None or g.fits():
+            return option, g
+        tried.append((option, g))
+    return max(tried, key=lambda pair: pair[1].text_px())
+
+
+def png_with_text(data: bytes, text: dict) -> bytes:
+    """``data`` (a PNG) with ``text`` as tEXt chunks right after its header chunk."""
+    import struct
+    import zlib
+    head = 8 + 8 + 13 + 4  # signature, IHDR length+type, IHDR data, CRC
+    chunks = b""
+    for key, value in text.items():
+        body = key.encode("latin-1") + b"\0" + str(value).encode("latin-1")
+        chunks += struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    return data[:head] + chunks + data[head:]
+
+
+def png_text(data: bytes) -> dict:
+    """The tEXt chunks of a PNG, as {key: value}."""
+    import struct
+    out, i = {}, 8
+    while i + 8 <= len(data):
+        (length,), kind = struct.unpack(">I", data[i:i + 4]), data[i + 4:i + 8]
+        if kind == b"tEXt":
+            key, _, value = data[i + 8:i + 8 + length].partition(b"\0")
+            out[key.decode("latin-1")] = value.decode("latin-1")
+        if kind == b"IEND":
+            break
+        i += 12 + length
+    return out
 
 
 def _is_node_line(line: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from .derivatives import op_text, operand_roles
-from .dot import Graph, attrs, html_label, quote, record
+from .dot import Graph, attrs, choose_layout, html_label, quote, record
 from .fmt import fmt
 from .scene import Scene, share
 
@@ -36,21 +36,41 @@ ACTIVE = "#ea580c"
 FONT = "Helvetica"
 
 
-def draw_graph(root, view: str = "both", model=None, collapse=None, focus=None,
-               rankdir: str = "LR", title: str | None = None, legend: bool = True) -> Graph:
+def draw_graph(root, view: str = "both", model=None, collapse="auto", focus=None,
+               rankdir: str = "auto", title: str | None = None, legend: bool = True,
+               edge_labels="auto") -> Graph:
     """The computation graph below ``root`` as a ``viz.Graph`` (shows itself in Jupyter).
 
     view: "forward" (each node's name, op and data), "backward" (grads; each edge: local
     derivative ∂child/∂parent and the contribution it adds to the parent's grad), "both".
     model: a module (or dict {name: Value}, or list of Values) whose parameters are named
     and coloured as parameters. collapse: "neuron" or "layer" draws each neuron/layer of
-    ``model`` as one box. focus: a Value (or its name): only the paths from it to ``root``.
+    ``model`` as one box; None never collapses; "auto" (the default) collapses neurons, then
+    layers, only when ``model`` has neurons and the full picture cannot fit a notebook cell
+    readably (the picture then says so). focus: a Value (or its name): only the paths from
+    it to ``root``.
+    rankdir: "LR" (left to right), "TB" (top to bottom), ... or "auto": left to right when
+    that fits a notebook cell (``viz.dot.DISPLAY_WIDTH`` px) with readable text, else top
+    to bottom (a long chain or a wide layer reads better downwards). edge_labels: write
+    ∂ and the contribution on each edge (True, False, or "auto": unless only dropping them
+    makes the picture fit; the legend then says so, and ``viz.explain_grad`` has the numbers).
     """
     scene = Scene(root, model)
     if view != "forward":
         _check_backpropagated(root)
-    return Graph(dot_source(scene, view=view, collapse=collapse, focus=focus, rankdir=rankdir,
-                            title=title, legend=legend))
+
+    def build(option):
+        direction, numbers, level = option
+        heading = title
+        if level is not None and collapse == "auto":
+            heading = ((title + "\n") if title else "") + (
+                f"each {level} drawn as one box to fit the page (collapse=None draws every node)")
+        return dot_source(scene, view=view, collapse=level, focus=focus, rankdir=direction,
+                          title=heading, legend=legend, edge_labels=numbers)
+    directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
+    numbers = (True, False) if edge_labels == "auto" else (bool(edge_labels),)
+    levels = [collapse] if collapse != "auto" else [None] + (["neuron", "layer"] if scene.neurons else [])
+    return choose_layout(build, [(d, n, level) for level in levels for n in numbers for d in directions])
 
 
 def _check_backpropagated(root) -> None:
@@ -65,14 +85,15 @@ def _check_backpropagated(root) -> None:
 
 def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rankdir: str = "LR",
                title: str | None = None, legend: bool = True, grads: dict | None = None,
-               done: set | None = None, active=None) -> str:
+               done: set | None = None, active=None, edge_labels: bool = True) -> str:
     """The DOT text of ``scene``. The step-through passes ``grads`` (the grads known so far;
     a node missing from it shows "grad ?"), ``done`` (nodes whose edges have sent their
-    contribution) and ``active`` (the node being processed, highlighted)."""
+    contribution) and ``active`` (the node being processed, highlighted). ``edge_labels``:
+    write ∂ and the contribution on each edge."""
     if view not in VIEWS:
         raise ValueError(f"view must be one of {', '.join(VIEWS)}, not {view!r}")
     if rankdir not in ("LR", "RL", "TB", "BT"):
-        raise ValueError(f"rankdir must be 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
+        raise ValueError(f"rankdir must be 'auto', 'LR', 'RL', 'TB' or 'BT', not {rankdir!r}")
     show_data = view in ("forward", "both")
     show_grad = view in ("backward", "both")
     flip = rankdir in ("TB", "BT")  # keep a node's fields stacked whatever the direction
@@ -93,8 +114,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
 
     lines = [
         "digraph G {",
-        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, nodesep=0.25, ranksep=0.45"
-        + (f", label={quote(title)}, labelloc=t, fontsize=16" if title else "") + "];",
+        f"  graph [rankdir={rankdir}, fontname={quote(FONT)}, nodesep=0.25, ranksep=0.45, fontsize=11];",
         f"  node [shape=Mrecord, style=filled, fontname={quote(FONT)}, fontsize=11, penwidth=1];",
         f"  edge [fontname={quote(FONT)}, fontsize=10, color=\"#475569\""
         + (", dir=back" if view == "backward" else "") + "];",
@@ -165,9 +185,9 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                 m[1] = None if contrib is None or m[1] is None else m[1] + contrib
                 continue
             label = []
-            if roles[i]:
+            if roles[i] and edge_labels:
                 label.append((roles[i], None))
-            if show_grad:
+            if show_grad and edge_labels:
                 label.append((f"∂ = {fmt(local)}", None))
                 if contrib is not None:
                     label.append((f"grad += {fmt(contrib)}", GRAD_COLOUR))
@@ -180,30 +200,45 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         label = []
         if count > 1:
             label.append((f"{count} uses", None))
-        if show_grad and total is not None:
+        if show_grad and total is not None and edge_labels:
             label.append((f"grad += {fmt(total)}", GRAD_COLOUR))
         lines.append(f"  {src} -> {dst}" + attrs(label=html_label(label) if label else None,
                                                 penwidth="1.5" if count > 1 else None))
-    if legend:
-        lines += _legend(roles_used, show_grad, view, active is not None)
+    if show_grad and not edge_labels and legend:
+        title = (title + "\n" if title else "") + (
+            "edge numbers left out to fit the page: the step's text has them" if active is not None else
+            "edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out")
+    if title or legend:
+        lines.append(f"  graph [labelloc=t, labeljust=l, label={_heading(title, roles_used if legend else None, show_grad and edge_labels, view, active is not None)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
 
+def _heading(title, roles, show_grad: bool, view: str, replay: bool) -> str:
+    """The graph's label, above the drawing (never under an edge): the title, then the key."""
+    rows = []
+    if title:
+        rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="14">{html.escape(line)}</FONT></TD></TR>'
+                 for line in str(title).split("\n")]
+    if roles is not None:
+        rows += _legend(roles, show_grad, view, replay)
+    return '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
+
+
 def _legend(roles, show_grad: bool, view: str, replay: bool) -> list:
-    """The key, as one node: a swatch per kind of node drawn, and what edge labels mean."""
+    """The key, as table rows: a swatch per kind of node drawn, and what edge labels mean."""
     cells = [f'<TD BGCOLOR="{FILL[r]}" BORDER="1" STYLE="rounded">{html.escape(LEGEND[r])}</TD>'
              for r in sorted(roles, key=list(FILL).index)]
     if replay:
         cells.append(f'<TD BORDER="3" COLOR="{ACTIVE}" STYLE="rounded">active node</TD>')
         cells.append(f'<TD BORDER="2" COLOR="{GRAD_COLOUR}" STYLE="rounded">gets grad now</TD>')
-    rows = ['<TR><TD BORDER="0"><B>legend</B></TD>' + "".join(cells) + "</TR>"]
+    swatches = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2"><TR>'
+                '<TD BORDER="0"><B>legend</B></TD>' + "".join(cells) + "</TR></TABLE>")
+    rows = [f'<TR><TD ALIGN="LEFT">{swatches}</TD></TR>']
     if show_grad:
-        span = len(cells) + 1
         if view == "backward":
-            rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0">arrows point the way grads flow</TD></TR>')
-        rows.append(f'<TR><TD COLSPAN="{span}" BORDER="0">edge: ∂ = ∂child/∂parent (local derivative); '
-                    f'<FONT COLOR="{GRAD_COLOUR}">grad += ∂ × child.grad (what this use adds)</FONT></TD></TR>')
-    table = ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="3">'
-             + "".join(rows) + "</TABLE>>")
-    return [f"  legend [shape=plaintext, style=\"\", fontsize=10, label={table}];"]
+            rows.append('<TR><TD ALIGN="LEFT">arrows point the way grads flow</TD></TR>')
+        rows.append('<TR><TD ALIGN="LEFT">edge: ∂ = ∂child/∂parent (local derivative)</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GRAD_COLOUR}">grad += ∂ × child.grad '
+                    '(what this use adds to the parent)</FONT></TD></TR>')
+    return rows

@@ -46,7 +46,7 @@ def plot_history(history, title: str | None = None):
     panels = [("loss", train_loss, val_loss)]
     if any(v is not None for v in train_metric + val_metric):
         panels.append((metric, train_metric, val_metric))
-    fig, axes = new_figure(len(panels))
+    fig, axes = new_figure(1, len(panels), size=(6.4, 3.4))  # stacked: readable at a cell's width
     for ax, (name, train, val) in zip(axes, panels):
         _curve(ax, epochs, train, f"train {name}", TRAIN)
         _curve(ax, epochs, val, f"validation {name}", VAL)
@@ -118,7 +118,7 @@ def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = 
         values += [y for y in ys if y > 0 and np.isfinite(y)]
         xs = np.arange(len(layers)) + (k - (len(series) - 1) / 2) * width
         bars = ax.bar(xs, ys, width=width * 0.95, label=name)
-        ax.bar_label(bars, labels=[f"{y:.3g}" for y in ys], fontsize=8, padding=2)
+        ax.bar_label(bars, labels=[f"{y:.3g}" for y in ys], fontsize=9, padding=2)
     if log is None:
         log = bool(values) and max(values) / min(values) > 100
     odd = [f"{layer} ({y})" for s in series.values() for layer, y in s.items() if not np.isfinite(y)]
@@ -154,7 +154,7 @@ def plot_activations(names=None, x_range=(-4.0, 4.0)):
     for n in names:
         activations.resolve(n)  # a clear error for an unknown name
     xs = np.linspace(*x_range, 401)
-    ncols = min(3, len(names))
+    ncols = min(2, len(names))  # two across: readable at a notebook cell's width
     nrows = math.ceil(len(names) / ncols)
     fig, axes = new_figure(ncols, nrows, size=(4.0, 3.2))
     for ax, name in zip(axes, names):
@@ -166,11 +166,11 @@ def plot_activations(names=None, x_range=(-4.0, 4.0)):
         ax.plot(xs, ds, color=VAL, lw=2, ls="--", label="f'(x)")
         k = int(np.argmax(ds))
         ax.annotate(f"max f' = {ds[k]:.3g}", (xs[k], ds[k]), textcoords="offset points", xytext=(5, 5),
-                    fontsize=8, color=VAL)
+                    fontsize=9, color=VAL)
         ax.set_title(name)
         ax.set_xlabel("x")
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="upper left")
+        ax.legend(fontsize=9, loc="upper left")
     for ax in axes[len(names):]:
         ax.set_visible(False)
     return fig

@@ -7,12 +7,13 @@ one node of reverse topological order: ``parent.grad += local × node.grad`` for
 """
 from __future__ import annotations
 
+import html
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .derivatives import local_formula
-from .dot import Graph
+from .dot import Graph, choose_option
 from .fmt import fmt
 from .graph import dot_source
 from .scene import Scene, share
@@ -39,24 +40,27 @@ class Frame:
 
     @property
     def graph(self) -> Graph:
-        """The graph as it stands after this step, the active node highlighted."""
+        """The graph as it stands after this step, the active node highlighted, with the
+        step's arithmetic as its title (for slides and GIFs)."""
         if self._graph is None:
-            r = self.replay
             shown = self.lines[:4] + ([f"... and {len(self.lines) - 4} more"] if len(self.lines) > 4 else [])
-            title = f"step {self.index + 1}/{len(r.frames)}\n" + "\n".join(shown)
-            self._graph = Graph(dot_source(r.scene, view=r.view, rankdir=r.rankdir, title=title,
-                                           grads=self.grads, done=r.done_after(self.index),
-                                           active=self.node))
+            title = f"step {self.index + 1}/{len(self.replay.frames)}\n" + "\n".join(shown)
+            self._graph = Graph(self.replay.frame_source(self.index, title))
         return self._graph
 
+    @property
+    def picture(self) -> Graph:
+        """The graph after this step without a title (a page shows the arithmetic as text)."""
+        return Graph(self.replay.frame_source(self.index, None))
+
     def _repr_html_(self):
-        return f"<pre>{self.text}</pre>" + self.graph._repr_html_()
+        return f"<pre>{html.escape(self.text)}</pre>" + self.picture.html()
 
 
 class Replay:
     """The frames of one backward pass; ``.widget()``, ``.save_gif(path)``, ``.save_svgs(dir)``."""
 
-    def __init__(self, root, model=None, view: str = "both", rankdir: str = "LR"):
+    def __init__(self, root, model=None, view: str = "both", rankdir: str = "auto"):
         self.scene = s = Scene(root, model)
         self.view, self.rankdir = view, rankdir
         self._updates = [[(root, 1.0)]]  # per frame: (node, amount added to its grad)
@@ -81,6 +85,21 @@ class Replay:
                 updates.append((p, contrib))
             self._updates.append(updates)
             self.frames.append(Frame(len(self.frames), v, lines, self))
+
+        # one layout for every frame (nodes stay put): the first that the last frame fits a
+        # notebook cell with; numbers on the edges if they fit (the step's text has them too)
+        directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
+        options = [(d, numbers) for numbers in (True, False) for d in directions]
+        (self.rankdir, self.edge_labels), _ = choose_option(
+            lambda option: self._source(len(self.frames) - 1, None, *option), options)
+
+    def frame_source(self, k: int, title: str | None) -> str:
+        """DOT text of the graph after step ``k``: grads so far, the active node highlighted."""
+        return self._source(k, title, self.rankdir, self.edge_labels)
+
+    def _source(self, k: int, title, rankdir: str, edge_labels: bool) -> str:
+        return dot_source(self.scene, view=self.view, rankdir=rankdir, title=title, edge_labels=edge_labels,
+                          grads=self.grads_after(k), done=self.done_after(k), active=self.frames[k].node)
 
     def grads_after(self, k: int) -> dict:
         """{node: grad} of every node that has received a contribution by frame ``k``."""
@@ -113,8 +132,8 @@ class Replay:
         return f"<viz.Replay: {len(self.frames)} steps of backward() from {self.scene.name(self.scene.root)}>"
 
     def _repr_html_(self):
-        import html
-        return (f"<p>{len(self.frames)} steps; <code>.widget()</code> steps through them with a slider</p>"
+        return (f"<p>{len(self.frames)} steps; <code>.widget()</code> steps through them with a slider "
+                "(<code>.save_html(path)</code>: the same as one page that needs no kernel)</p>"
                 f"<pre>{html.escape(self.text)}</pre>")
 
     # --- outputs ------------------------------------------------------------------------
@@ -125,7 +144,6 @@ class Replay:
             import ipywidgets as w
         except ImportError:
             raise ImportError("Replay.widget() needs ipywidgets: pip install ipywidgets") from None
-        import html
         n = len(self.frames)
         play = w.Play(value=0, min=0, max=n - 1, interval=1500, description="play")
         slider = w.IntSlider(value=0, min=0, max=n - 1, description="step",
@@ -136,13 +154,25 @@ class Replay:
 
         def show(change=None):
             f = self.frames[slider.value]
-            label.value = (f"<b>step {f.index + 1} of {n}</b><pre style='margin:0'>"
+            label.value = (f"<b>step {f.index + 1} of {n}</b><pre style='margin:0;white-space:pre-wrap'>"
                            f"{html.escape(f.text)}</pre>")
-            picture.value = f.graph._repr_html_()
+            picture.value = f.picture.html()
 
         slider.observe(show, names="value")
         show()
         return w.VBox([w.HBox([play, slider]), label, picture])
+
+    def save_html(self, path, ms_per_step: int = 1500) -> str:
+        """One self-contained HTML page of the steps: every frame embedded as SVG, a slider,
+        a play button and the arrow keys; no kernel, no network. Returns the path."""
+        from .step_page import step_page
+        root = self.scene.name(self.scene.root)
+        frames = [(f"step {f.index + 1} of {len(self.frames)}", f.text, f.picture) for f in self.frames]
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(step_page(f"backward() from {root}, step by step", frames, ms_per_step),
+                        encoding="utf-8")
+        return str(path)
 
     def save_svgs(self, folder) -> list:
         """Write step_001.svg, step_002.svg, ... into ``folder``; returns their paths."""
@@ -174,7 +204,7 @@ class Replay:
         return str(path)
 
 
-def backward_steps(root, model=None, view: str = "both", rankdir: str = "LR") -> Replay:
+def backward_steps(root, model=None, view: str = "both", rankdir: str = "auto") -> Replay:
     """The backward pass from ``root`` replayed one node at a time (reverse topological order).
 
     Frame 0 seeds ``root.grad = 1``; each later frame is one node sending ``local × grad``

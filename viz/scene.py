@@ -122,17 +122,47 @@ class Scene:
         self.params = parameter_names(model)
         self.neurons = find_neurons(model)
         self.neuron_by_bias = {nr.b: nr for nr in self.neurons}
+        self.inputs = self._input_names()
+
+    def _input_names(self) -> dict:
+        """{leaf: "x0", ...}: the unlabelled numbers a first-layer neuron multiplies by its
+        weight i are the model's input x_i (a second sample's inputs: x0[1], ...)."""
+        slot = {}  # leaf -> input index i
+        weight_index = {}
+        for name_, p in ((n, p) for p, n in self.params.items()):
+            head, _, tail = name_.rpartition(".")
+            if head.endswith("w") and tail.isdigit():
+                weight_index[p] = int(tail)
+        for v in self.order:
+            ps = v.parents
+            if v.op == "neuron" and len(ps) % 2 == 1 and self.params:
+                n = (len(ps) - 1) // 2
+                pairs = [(ps[n + 1 + i], ps[i]) for i in range(n)]  # (x_i, w_i): parents are w, b, x
+            elif len(ps) == 2 and v.op in ("*", "mul"):
+                pairs = [(ps[0], ps[1]), (ps[1], ps[0])]
+            else:
+                continue
+            for x, w in pairs:
+                if w in weight_index and not x.parents and not x.label and x not in self.params:
+                    slot.setdefault(x, weight_index[w])
+        names, seen = {}, {}
+        for x in sorted(slot, key=self.index.get):
+            i = slot[x]
+            k = seen.get(i, 0)
+            seen[i] = k + 1
+            names[x] = f"x{i}" if k == 0 else f"x{i}[{k}]"
+        return names
 
     def nid(self, v) -> str:
         """The DOT id of node ``v``: its position in topological order."""
         return f"n{self.index[v]}"
 
     def name(self, v) -> str:
-        """Parameter name, else label, else 'v<position>'."""
-        return self.params.get(v) or v.label or f"v{self.index[v]}"
+        """Parameter name, else label, else input name (x0, x1, ...), else 'v<position>'."""
+        return self.params.get(v) or v.label or self.inputs.get(v) or f"v{self.index[v]}"
 
     def is_constant(self, v) -> bool:
-        return not v.parents and not v.label and v not in self.params
+        return not v.parents and not v.label and v not in self.params and v not in self.inputs
 
     def operand(self, v) -> str:
         """How ``v`` appears in a formula: the number for a constant, else 'name.data'."""
