@@ -96,12 +96,6 @@ class Digraph:
     def _repr_mimebundle_(self, include=None, exclude=None):
         return self.graph._repr_mimebundle_(include, exclude)
 
-    def _repr_svg_(self):
-        return self.graph._repr_svg_()
-
-    def _repr_html_(self):
-        return self.graph._repr_html_()
-
     def __str__(self) -> str:
         return self.source
 
