@@ -9,10 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from autograd import DomainError
+from .install_check import check
 
-from .args import UsageError
-from .expr import CONSTANTS, FUNCTIONS, ExpressionError
+check("autograd", "nn", "viz")  # first: a clear message if HIPS autograd or a file of yours took these names
+
+from autograd import DomainError  # noqa: E402
+
+from .args import UsageError  # noqa: E402
+from .expr import CONSTANTS, FUNCTIONS, ExpressionError  # noqa: E402
 
 EXAMPLES = """\
 examples:
