@@ -1,4 +1,4 @@
-"""The ``scalargrad`` command: ``demo``, ``graph`` and ``gradcheck`` (argument parsing, exit codes).
+"""The ``scalargrad`` command: ``demo``, ``graph``, ``gradcheck`` and ``notebooks`` (argument parsing, exit codes).
 
 Exit codes: 0 done; 1 the work failed (``gradcheck`` found a mismatch, training diverged,
 Graphviz failed); 2 bad input (a refused expression, a bad number, an unknown dataset, an
@@ -17,12 +17,14 @@ from autograd import DomainError  # noqa: E402
 
 from .args import UsageError  # noqa: E402
 from .expr import CONSTANTS, FUNCTIONS, ExpressionError  # noqa: E402
+from . import notebooks_cmd  # noqa: E402
 
 EXAMPLES = """\
 examples:
   scalargrad demo                                  train on moons, write the pictures to out/
   scalargrad graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
   scalargrad gradcheck "sin(x**2)" x=1.5
+  scalargrad notebooks my-course                   copy the course notebooks into my-course/
 """
 
 EXPR_HELP = (
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scalargrad {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck}")
+    sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck,notebooks}")
     sub.required = True
 
     demo = sub.add_parser(
@@ -92,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--eps", default="1e-6", help="finite-difference step (default: 1e-6)")
     check.add_argument("--atol", default="1e-5", help="absolute tolerance (default: 1e-5)")
     check.add_argument("--rtol", default="1e-3", help="relative tolerance (default: 1e-3)")
+
+    notebooks_cmd.add_parser(sub)
     return parser
 
 
@@ -119,6 +123,8 @@ def main(argv=None) -> int:
         if args.command == "demo":
             from .demo import run_demo
             return run_demo(args)
+        if args.command == "notebooks":
+            return notebooks_cmd.notebooks_command(args)
         from . import commands
         return commands.graph_command(args) if args.command == "graph" else commands.gradcheck_command(args)
     except (UsageError, ExpressionError, DomainError) as e:
