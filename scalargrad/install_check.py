@@ -73,7 +73,8 @@ def reinstall_command() -> str:
     except (importlib.metadata.PackageNotFoundError, ValueError):
         where = {}
     url = where.get("url", "")
-    if "vcs_info" in where:
+    if "vcs_info" in where:  # pip wants a host in a git+file URL: file://localhost/...
+        url = url.replace("file:///", "file://localhost/", 1)
         source = f'"scalargrad @ {where["vcs_info"]["vcs"]}+{url}"'
     elif url.startswith("file://"):
         source = url[len("file://"):]

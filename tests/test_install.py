@@ -189,7 +189,8 @@ def test_hosted_jupyter_recipe_with_hips_autograd_preinstalled(tmp_path):
     lines = hosted_recipe()
     assert lines[0].startswith("REPO = ") and any(line.startswith("%pip") for line in lines)
     cell = tmp_path / "recipe.ipy"
-    cell.write_text("\n".join([f'REPO = "file://{clone}"', *lines[1:]]) + "\n")
+    # the clone stands in for the repository's URL (pip wants a host in a git+file URL)
+    cell.write_text("\n".join([f'REPO = "file://localhost{clone}"', *lines[1:]]) + "\n")
     sh(env.bin / "ipython", "--quick", cell, cwd=tmp_path, env=clean_env())
 
     check = ("import autograd, nn, viz; assert autograd.__scalargrad__; "
