@@ -92,6 +92,16 @@ def test_notebooks_command_from_the_command_line(tmp_path):
     assert sorted(p.name for p in (tmp_path / "nb").rglob("*.ipynb")) == sorted(p.name for p in SHIPPED)
 
 
+@pytest.mark.parametrize("path", SHIPPED, ids=str)
+def test_each_notebook_starts_with_the_hosted_recipe(path):
+    # commented out, so it runs nowhere by accident (nbmake, a laptop); a student uncomments it
+    nb = json.loads((ROOT / "notebooks" / path).read_text(encoding="utf-8"))
+    first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    source = "".join(first["source"]).splitlines()
+    for line in hosted_recipe():
+        assert "# " + line in source, f"{path}: its first code cell lacks the README's recipe line {line!r}"
+
+
 # --- run.py: PyTorch only on request, and never the CUDA build ---------------------------
 
 def test_run_py_test_command_asks_for_no_torch():
