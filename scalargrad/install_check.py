@@ -61,8 +61,7 @@ def found_instead(name: str, spec, origin: Path | None) -> str:
     return (f"'import {name}' finds your {_shown(origin)}, not scalargrad's package '{name}' ({ours}): "
             f"Python looks in the folder you run from (a notebook's folder) before the installed "
             f"packages, so a file named like the package shadows it. Fix: rename your {_shown(origin)} "
-            f"(e.g. to my_{name}.py), delete its compiled copy in __pycache__ if there is one, and run "
-            f"again (in Jupyter, restart the kernel).")
+            f"(e.g. to my_{name}.py) and run again (in Jupyter, restart the kernel).")
 
 
 def reinstall_command() -> str:
