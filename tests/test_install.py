@@ -237,7 +237,8 @@ def test_fresh_clone_no_torch_then_wheel_notebooks_and_sdist(tmp_path):
     assert "oracle tests skip" in result.stdout
 
     # 2. the wheel, installed in place of the editable install: notebooks copied out, and they run
-    sh(venv_python, "-m", "build", "-q", "--outdir", tmp_path / "dist", clone, cwd=clone, env=clean_env())
+    sh(venv_python, "-m", "build", "-q", "--no-isolation", "--outdir", tmp_path / "dist", clone, cwd=clone,
+       env=clean_env())
     wheel = next((tmp_path / "dist").glob("scalargrad-*.whl"))
     sdist = next((tmp_path / "dist").glob("scalargrad-*.tar.gz"))
     sh(venv_python, "-m", "pip", "install", "-q", "--force-reinstall", "--no-deps", wheel)
