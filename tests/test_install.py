@@ -5,8 +5,9 @@ tests build virtual environments and install from the package index as a student
 (slow: deselect them locally with `-m "not venv"`; CI runs them):
 - hosted Jupyter with HIPS autograd preinstalled, following the README's recipe literally;
 - a fresh clone: the README's test command installs no torch; the wheel built from the clone
-  gives `scalargrad notebooks DIR` the notebooks, and they run; the sdist unpacks and its
-  tests pass (a representative subset here; the full run is recorded in the README).
+  gives `scalargrad notebooks DIR` the notebooks, and they run (the first and the last here);
+  the sdist unpacks and its tests pass (the ones that need more than the packages here; the
+  whole suite from the sdist was run by hand, see CHANGELOG/README).
 """
 from __future__ import annotations
 
@@ -249,19 +250,22 @@ def test_fresh_clone_no_torch_then_wheel_notebooks_and_sdist(tmp_path):
     assert copied == SHIPPED, result.stdout
     where = sh(venv_python, "-c", "import autograd; print(autograd.__file__)", cwd=work, env=clean_env()).stdout
     assert "site-packages" in where, where  # the wheel's code, not the clone's
-    result = sh(venv_python, "-m", "pytest", "-q", "-n", "2", "--nbmake", "-p", "no:cacheprovider", "course",
+    # the first and the last run here against the wheel's code (all of them run from the
+    # source tree in this suite, and their bytes are the same: test_notebooks_command_*)
+    ends = [f"course/{SHIPPED[0]}", f"course/{SHIPPED[-1]}"]
+    result = sh(venv_python, "-m", "pytest", "-q", "-n", "2", "--nbmake", "-p", "no:cacheprovider", *ends,
                 cwd=work, env=clean_env(), timeout=1800)
-    assert f"{len(SHIPPED)} passed" in result.stdout, result.stdout[-2000:]
+    assert "2 passed" in result.stdout, result.stdout[-2000:]
 
     # 3. the sdist unpacks into a tree whose tests pass: here the tests that need more than the
-    #    packages (notebooks, README, run.py, pyproject.toml, LICENSE, CHANGELOG) and the Value tests
+    #    packages (notebooks, README, run.py, pyproject.toml, LICENSE, CHANGELOG, ruff over all)
     with tarfile.open(sdist) as tar:
         tar.extractall(tmp_path / "unpacked", filter="data")
     tree = next((tmp_path / "unpacked").iterdir())
     for needed in ("run.py", "constraints.txt", "LICENSE", "CHANGELOG.md", ".ci/run", "bench"):
         assert (tree / needed).exists(), f"the sdist lacks {needed}"
     sh(venv_python, "-m", "pip", "uninstall", "-q", "-y", "scalargrad")  # the tree's own code only
-    subset = ["tests/test_notebooks.py", "tests/test_shadowing.py", "tests/test_install.py", "tests/test_value.py"]
+    subset = ["tests/test_notebooks.py", "tests/test_install.py"]
     result = sh(venv_python, "-m", "pytest", "-q", "-n", "2", "--nbmake", "-m", "not venv", "-p",
                 "no:cacheprovider", *subset, cwd=tree, env=clean_env(PYTHONPATH=str(tree)), timeout=1800)
     assert " passed" in result.stdout and "failed" not in result.stdout, result.stdout[-3000:]
