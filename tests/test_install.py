@@ -7,7 +7,7 @@ tests build virtual environments and install from the package index as a student
 - a fresh clone: the README's test command installs no torch; the wheel built from the clone
   gives `scalargrad notebooks DIR` the notebooks, and they run (the first and the last here);
   the sdist unpacks and its tests pass (the ones that need more than the packages here; the
-  whole suite from the sdist was run by hand, see CHANGELOG/README).
+  whole suite from the sdist was run by hand: README, Install).
 """
 from __future__ import annotations
 
