@@ -67,8 +67,10 @@ def ensure_torch() -> None:
     """Install PyTorch's CPU build into .venv, or stop and say how to: never the multi-GB CUDA build."""
     if has_torch():
         return
-    plan = subprocess.run(PIP + ["-q", "--dry-run", "--report", "-", TORCH], cwd=ROOT, check=True,
+    plan = subprocess.run(PIP + ["-q", "--dry-run", "--report", "-", TORCH], cwd=ROOT,
                           capture_output=True, text=True)
+    if plan.returncode != 0:
+        sys.exit(f"run.py: pip cannot find {TORCH} for this Python:\n{plan.stderr.strip()}")
     cuda = cuda_packages(json.loads(plan.stdout))
     if cuda:
         sys.exit(
