@@ -1,11 +1,5 @@
-"""Import the engine, failing clearly if PyPI's unrelated ``autograd`` took its place."""
-import autograd
+"""Import the engine, failing clearly if something else took the name ``autograd``
+(PyPI's HIPS autograd, a student's own ``autograd.py``): see ``scalargrad/install_check.py``."""
+from scalargrad.install_check import check
 
-if not getattr(autograd, "__scalargrad__", False):
-    raise ImportError(
-        f"'import autograd' found {getattr(autograd, '__file__', '?')}, which is not scalargrad's "
-        "engine: PyPI's unrelated package 'autograd' (HIPS) shares the import name and has "
-        "overwritten or shadowed it. Fix: run scalargrad from its own virtual environment "
-        "(python3 run.py ... creates .venv), or `pip uninstall autograd` and reinstall scalargrad "
-        "with `pip install --force-reinstall -e .`."
-    )
+check("autograd")

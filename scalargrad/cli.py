@@ -1,4 +1,4 @@
-"""The ``scalargrad`` command: ``demo``, ``graph`` and ``gradcheck`` (argument parsing, exit codes).
+"""The ``scalargrad`` command: ``demo``, ``graph``, ``gradcheck`` and ``notebooks`` (argument parsing, exit codes).
 
 Exit codes: 0 done; 1 the work failed (``gradcheck`` found a mismatch or could not compare,
 training diverged, Graphviz failed, the reader of stdout went away); 2 bad input (a refused
@@ -11,16 +11,22 @@ import argparse
 import os
 import sys
 
-from autograd import DomainError
+from .install_check import check
 
-from .args import UsageError
-from .expr import CONSTANTS, FUNCTIONS, ExpressionError
+check("autograd", "nn", "viz")  # first: a clear message if HIPS autograd or a file of yours took these names
+
+from autograd import DomainError  # noqa: E402
+
+from .args import UsageError  # noqa: E402
+from .expr import CONSTANTS, FUNCTIONS, ExpressionError  # noqa: E402
+from . import notebooks_cmd  # noqa: E402
 
 EXAMPLES = """\
 examples:
   scalargrad demo                                  train on moons, write the pictures to out/
   scalargrad graph "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg
   scalargrad gradcheck "sin(x**2)" x=1.5
+  scalargrad notebooks my-course                   copy the course notebooks into my-course/
 """
 
 EXPR_HELP = (
@@ -40,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"scalargrad {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck}")
+    sub = parser.add_subparsers(dest="command", metavar="{demo,graph,gradcheck,notebooks}")
     sub.required = True
 
     demo = sub.add_parser(
@@ -90,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--eps", default="1e-6", help="finite-difference step (default: 1e-6)")
     check.add_argument("--atol", default="1e-5", help="absolute tolerance (default: 1e-5)")
     check.add_argument("--rtol", default="1e-3", help="relative tolerance (default: 1e-3)")
+
+    notebooks_cmd.add_parser(sub)
     return parser
 
 
@@ -141,6 +149,8 @@ def _run(args) -> int:
     if args.command == "demo":
         from .demo import run_demo
         return run_demo(args)
+    if args.command == "notebooks":
+        return notebooks_cmd.notebooks_command(args)
     from . import commands
     return commands.graph_command(args) if args.command == "graph" else commands.gradcheck_command(args)
 

@@ -9,7 +9,9 @@ backward pass, the chain rule written out, network diagrams and training plots.
 viz only reads the public graph API (data, grad, label, op, parents, local_grads) and
 returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphviz-pure``).
 """
-from nn import _engine  # noqa: F401  (fails clearly if PyPI's unrelated 'autograd' took our engine's place)
+from scalargrad.install_check import check
+
+check("autograd", "nn")  # first: a clear message if HIPS autograd or a file of yours took these names
 
 from .decision import plot_decision_boundary, plot_perceptron, plot_perceptron_steps, plot_regression  # noqa: E402
 from .dot import Graph  # noqa: E402
