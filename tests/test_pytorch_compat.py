@@ -37,7 +37,8 @@ def test_defaults_are_pytorchs(ours, theirs, names):
         want = ref[name].default
         if name == "shuffle" and want is None:  # torch: None means "not shuffled"
             want = False
-        assert mine[name].default == want, f"{ours.__qualname__}({name}=...) defaults to {mine[name].default!r}, torch's to {want!r}"
+        assert mine[name].default == want, \
+            f"{ours.__qualname__}({name}=...) defaults to {mine[name].default!r}, torch's to {want!r}"
 
 
 def test_defaults_without_torch():

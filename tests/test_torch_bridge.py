@@ -135,7 +135,8 @@ def test_what_has_no_torch_counterpart_is_refused_with_a_reason():
         nn.Perceptron(2).to_torch()
     L = torch.nn.Linear
     bad = {
-        "one activation for all its hidden layers": torch.nn.Sequential(L(2, 3), torch.nn.ReLU(), L(3, 3), torch.nn.Tanh(), L(3, 1)),
+        "one activation for all its hidden layers":
+            torch.nn.Sequential(L(2, 3), torch.nn.ReLU(), L(3, 3), torch.nn.Tanh(), L(3, 1)),
         "bias=False": torch.nn.Sequential(L(2, 3, bias=False)),
         "start with a Linear": torch.nn.Sequential(torch.nn.ReLU(), L(2, 1)),
         "slope 0.01": torch.nn.Sequential(L(2, 2), torch.nn.LeakyReLU(0.2), L(2, 1)),

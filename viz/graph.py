@@ -209,7 +209,8 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
             "edge numbers left out to fit the page: the step's text has them" if active is not None else
             "edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out")
     if title or legend:
-        lines.append(f"  graph [labelloc=t, labeljust=l, label={_heading(title, roles_used if legend else None, show_grad and edge_labels, view, active is not None)}];")
+        heading = _heading(title, roles_used if legend else None, show_grad and edge_labels, view, active is not None)
+        lines.append(f"  graph [labelloc=t, labeljust=l, label={heading}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
