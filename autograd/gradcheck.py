@@ -43,7 +43,8 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
 
     Passes when |analytic - numeric| <= atol + rtol·|numeric| for every input (PyTorch's
     defaults). A numeric gradient that is inf or nan cannot be compared, so it fails.
-    Returns True, or raises ``GradcheckError`` listing each input that failed with both values (returns False instead when ``raise_exception=False``).
+    Returns True, or raises ``GradcheckError`` listing each input that failed with both
+    values (returns False instead when ``raise_exception=False``).
     """
     leaves = _leaves(inputs)
     out = f(*leaves)
