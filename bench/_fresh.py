@@ -28,6 +28,9 @@ import tempfile
 from dataclasses import dataclass
 from typing import Callable
 
+from _common import fmt_bytes
+from peers import venv_python
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 NOTEBOOK_MODULES = ("IPython", "ipykernel.ipkernel", "matplotlib.pyplot", "matplotlib_inline.backend_inline")
 CHILD_TIMEOUT = 1800  # seconds: a child that hangs is reported, not waited for
@@ -54,12 +57,6 @@ class Engine:
     whole_run: bool = False  # factory gives run(steps) -> losses (nn.fit), not step(k)
 
 
-def peers_python() -> str | None:
-    sys.path.insert(0, HERE)
-    from peers import venv_python
-    return venv_python()
-
-
 def write_data(path: str, weights, X, y, loss: str, alpha: float, lrs: list[float]) -> None:
     """The workload for ``peers.py``: the numbers and the recipe, no code."""
     import numpy as np
@@ -69,14 +66,14 @@ def write_data(path: str, weights, X, y, loss: str, alpha: float, lrs: list[floa
 
 
 def _command(workload: str, name: str, engine: Engine, steps: int, round_seconds: float, data_file: str,
-             memory: bool):
+             memory: bool, nodes: bool = False):
     """(argv, env) of one child run, or (None, why) when the engine cannot run here."""
     if engine.peer is None:
         cmd = [sys.executable, os.path.abspath(__file__), "--workload", workload, "--engine", name]
-        cmd += ["--notebook"] if engine.notebook else []
+        cmd += (["--notebook"] if engine.notebook else []) + (["--nodes"] if nodes else [])
         env = dict(os.environ)
     else:
-        python = sys.executable if engine.peer == "numpy" else peers_python()
+        python = sys.executable if engine.peer == "numpy" else venv_python()
         if python is None:
             return None, "not installed: run `python bench/peers.py --setup`"
         cmd = [python, os.path.join(HERE, "peers.py"), "--engine", engine.peer, "--data", data_file]
@@ -111,7 +108,8 @@ def run_rounds(workload: str, engines: dict, data: tuple, recipe: dict, steps: i
                 res = results[name]
                 if "error" in res:
                     continue
-                spec, why = _command(workload, name, engine, steps, round_seconds, data_file, memory=False)
+                spec, why = _command(workload, name, engine, steps, round_seconds, data_file, memory=False,
+                                     nodes=r == 0)
                 if spec is None:
                     res["error"] = why
                     continue
@@ -161,13 +159,16 @@ HEADER = ["engine", "GC in the loop", "process", "ms/step", "× micrograd", "÷ 
           "nodes/step", "peak memory/step", "gen-2 GCs/run", "losses"]
 
 
+def _ms(seconds: float) -> str:
+    """Milliseconds with three significant digits below 10 ms."""
+    return f"{seconds * 1e3:.3f}" if seconds < 0.01 else f"{seconds * 1e3:.2f}"
+
+
 def table_rows(results: dict, engines: dict, steps: int) -> list[list]:
     """One row per engine: ms/step (median over rounds), speed-up over the reference
     (micrograd, its demo's idiom), time ÷ numpy by hand and ÷ PyTorch (medians over rounds of
     the within-round ratios), nodes, peak memory, full collections per run, the losses against
     the reference's."""
-    from _common import fmt_bytes
-
     def timing(kind):
         name = _name_of(engines, kind)
         res = results.get(name) if name else None
@@ -186,7 +187,7 @@ def table_rows(results: dict, engines: dict, steps: int) -> list[list]:
         gen2 = res.get("gc_runs", [0, 0, 0])[2] / res.get("runs_per_round", 1)
         note = "reference" if engine.kind == "reference" else _agree(res["losses"], ref_losses, engine.kind)
         rows.append([base_name(name) + (f" [{res['version']}]" if "version" in res else ""), engine.gc, process,
-                     f"{statistics.median(sec) * 1e3:.3f}" if statistics.median(sec) < 0.01 else f"{statistics.median(sec) * 1e3:.2f}",
+                     _ms(statistics.median(sec)),
                      f"{_ratio(ref, sec):.1f}x" if ref else "n/a",
                      f"{_ratio(sec, floor):.2f}" if floor else "n/a",
                      f"{_ratio(sec, torch):.2f}" if torch else "n/a",
@@ -253,6 +254,7 @@ def worker(argv=None):
     ap.add_argument("--round-seconds", type=float, default=0.3)
     ap.add_argument("--memory", action="store_true")
     ap.add_argument("--notebook", action="store_true", help="import what a Jupyter kernel has, first")
+    ap.add_argument("--nodes", action="store_true", help="after the timing, count one step's nodes")
     args = ap.parse_args(argv)
     if args.notebook:  # what a kernel has imported before the user's first cell
         for name in NOTEBOOK_MODULES:
@@ -267,7 +269,8 @@ def worker(argv=None):
         return emit({"peak_bytes": None if engine.whole_run else peak_of_one_step(engine.factory(*data)[0])})
     as_run = (lambda f: f) if engine.whole_run else steps_of
     result = time_training(lambda: as_run(engine.factory(*data)[0]), args.steps, args.round_seconds)
-    result["nodes"] = engine.factory(*data)[1]()  # after the timing: a graph built and dropped
+    if args.nodes:  # after the timing: one more graph, built and dropped
+        result["nodes"] = engine.factory(*data)[1]()
     emit(result)
 
 

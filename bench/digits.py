@@ -177,6 +177,7 @@ ENGINES = {
     "nn.fit, full batch (batched mode)": Engine(engine_fit, "fit", "fit's own gc_paused()", whole_run=True),
     "numpy by hand (the floor)": Engine(None, "floor", peer="numpy"),
     "HIPS autograd, grad of a loss function": Engine(None, "peer", peer="hips"),
+    "  the same, logsumexp written out (not SciPy's)": Engine(None, "peer", peer="hips-own-logsumexp"),
     "MyGrad, tensors and backward()": Engine(None, "peer", peer="mygrad"),
     "PyTorch eager, float64": Engine(engine_torch, "torch"),
 }

@@ -12,7 +12,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytest.importorskip("micrograd", reason="the benchmarks compare with micrograd 0.1.0 (the bench extra)")
+for _name in ("micrograd", "ipykernel", "matplotlib", "matplotlib_inline"):  # the bench extra
+    pytest.importorskip(_name, reason="the benchmarks need the bench extra: pip install -e .[bench]")
 
 
 @pytest.fixture(scope="module")
