@@ -193,7 +193,7 @@ def table_rows(results: dict, engines: dict, steps: int) -> list[list]:
                      f"{_ratio(sec, torch):.2f}" if torch else "n/a",
                      res.get("nodes") if res.get("nodes") is not None else "n/a",
                      fmt_bytes(res.get("peak")) if not engine.notebook else "(as fresh)",
-                     f"{gen2:g}", note])
+                     f"{gen2:.2g}", note])
     return rows
 
 
@@ -237,11 +237,12 @@ def table_notes(results: dict, engines: dict) -> list[str]:
 
 
 def ratio_between(results: dict, num: str, den: str) -> str:
-    """'1.83 (median over 3 rounds)' for two engines of the same run, or 'n/a'."""
+    """'1.83 (rounds: 1.79, 1.83, 2.10)' for two engines of the same run, or 'n/a'."""
     a, b = results.get(num, {}), results.get(den, {})
     if "error" in a or "error" in b or not a.get("rounds") or not b.get("rounds"):
         return "n/a"
-    return f"{_ratio(a['rounds'], b['rounds']):.2f}"
+    per_round = ", ".join(f"{x / y:.2f}" for x, y in zip(a["rounds"], b["rounds"]))
+    return f"{_ratio(a['rounds'], b['rounds']):.2f} (rounds: {per_round})"
 
 
 # --- the child side ------------------------------------------------------------------------
