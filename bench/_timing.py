@@ -55,8 +55,13 @@ def rss_peak_bytes(fn) -> int:
 
 
 def peak_of_one_step(step) -> int:
-    """The peak memory of the second step (the first one allocates the long-lived state)."""
+    """The peak memory of the second step (the first one allocates the long-lived state).
+
+    A memory measurement, not a timing: the first step's garbage is collected before the
+    second starts, so that an engine whose graphs are reference cycles (micrograd) cannot
+    reuse that memory and show its graph smaller than it is."""
     step(0)
+    gc.collect()
     return rss_peak_bytes(lambda: step(1))
 
 
