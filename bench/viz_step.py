@@ -108,7 +108,7 @@ def measure(how: str, timeout: float) -> dict:
 def rows_of(results: dict, timeout: float) -> list[list]:
     rows = []
     for name, st in results.items():
-        def cell(stage, fmt):
+        def cell(stage, fmt, st=st):
             if stage in st:
                 return st[stage]["error"] if "error" in st[stage] else fmt(st[stage])
             last = max((v["t"] for v in st.values() if isinstance(v, dict)), default=None)
