@@ -52,7 +52,7 @@ MESSAGES = {
     "its operands now give {value}":
         "его операнды теперь дают {value}",  # autograd/guards.py
     "an array of {n} values":
-        "массив из {n} значений",  # autograd/guards.py
+        "массив (значений: {n})",  # autograd/guards.py
     "optimizer.step(): the gradients of {n} parameters ({names}{more}{checked}) were not zeroed since "
     "the previous step(), so they still contain that step's gradients: backward() adds into .grad (it "
     "accumulates), and this step mixes the gradients of two batches (or applies the same gradients "
@@ -252,7 +252,7 @@ MESSAGES = {
     "Note": "Примечание",  # scalargrad/demo.py
     "dataset": "набор данных",  # scalargrad/demo.py
     "{dataset}: {n_train} train / {n_val} validation points":
-        "{dataset}: {n_train} точек в обучающей выборке / {n_val} в валидационной",  # scalargrad/demo.py
+        "{dataset}: точек в обучающей выборке — {n_train}, в валидационной — {n_val}",  # scalargrad/demo.py
     "MLP {arch}, relu; {n} parameters": "MLP {arch}, relu; параметров: {n}",  # scalargrad/demo.py
     "training": "обучение",  # scalargrad/demo.py
     "{optimizer}, lr {lr}, batch {batch}, seed {seed}; {epochs} epochs, best {best}":
