@@ -115,7 +115,7 @@ MESSAGES = {
         "fit: функция потерь стала {loss} на эпохе {epoch}; обучение остановлено "
         "(попробуйте меньшую скорость обучения)",  # nn/fit.py
     "epoch":
-        "эпоха",  # nn/fit.py (progress bar unit), viz/plots.py (x axis)
+        "эпоха",  # viz/plots.py (x axis; tqdm's unit in nn/fit.py reads "epoch/s": keep it English)
 
     # --- viz/graph.py: computation graph boxes and legend -------------------------------
     "input (leaf)": "вход (лист)",  # viz/graph.py
@@ -136,7 +136,7 @@ MESSAGES = {
     "edge: ∂ = ∂child/∂parent (local derivative); ":
         "ребро: ∂ = ∂результат/∂операнд (локальная производная); ",  # viz/graph.py
     "grad += ∂ × child.grad (what this use adds)":
-        "grad += ∂ × результат.grad (вклад этого использования)",  # viz/graph.py
+        "grad += ∂ × результат.grad (вклад по этому ребру)",  # viz/graph.py
     "the drawing's gradients": "градиенты на рисунке",  # viz/graph.py
 
     # --- viz/network.py: architecture diagram -------------------------------------------
@@ -154,11 +154,11 @@ MESSAGES = {
     "loss": "функция потерь",  # viz/plots.py
     "metric": "метрика",  # viz/plots.py
     "accuracy": "доля правильных ответов",  # viz/plots.py (metric_name from nn.fit), scalargrad/demo.py
-    "train {name}": "{name}: обучающая выборка",  # viz/plots.py
-    "validation {name}": "{name}: валидационная выборка",  # viz/plots.py
+    "train {name}": "обучающая выборка",  # viz/plots.py (legend; the panel's title and y label name the quantity)
+    "validation {name}": "валидационная выборка",  # viz/plots.py (legend)
     "best epoch {best}": "лучшая эпоха: {best}",  # viz/plots.py
     "stopped at epoch {stopped}": "остановка на эпохе {stopped}",  # viz/plots.py
-    "{name} (train vs validation)": "{name}: обучающая и валидационная выборки",  # viz/plots.py
+    "{name} (train vs validation)": "{name}: обучение и валидация",  # viz/plots.py
     "layer (input → output)": "слой (от входа к выходу)",  # viz/plots.py
     "‖grad‖₂ of the layer's parameters": "‖grad‖₂ параметров слоя",  # viz/plots.py
     " (log scale)": " (логарифмическая шкала)",  # viz/plots.py

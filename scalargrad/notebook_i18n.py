@@ -3,13 +3,14 @@
 The English notebook (``notebooks/<name>.ipynb``) is the source: its code cells go into
 every language unchanged, so the two versions run the same code and the same assert cells.
 A translation file ``notebooks/i18n/<lang>/<name>.json`` holds, per markdown cell id, the
-translated text and a fingerprint of the English text it was translated from:
+translated text, the English text it was translated from and that text's fingerprint:
 
-    {"cells": {"01-02": {"en_sha": "3f1c…", "ru": "## 1. Производная как наклон …"}},
+    {"cells": {"01-02": {"en_sha": "3f1c…", "en": "## 1. The derivative …", "ru": "## 1. Производная …"}},
      "code_strings": {"01-03": {"f\\"tangent at x = {x0}\\"": "f\\"касательная в x = {x0}\\""}}}
 
 When the English cell changes, its fingerprint no longer matches: the translation is
-*stale* and the build keeps the English text for that cell until it is translated again.
+*stale* and the build keeps the English text for that cell until it is translated again;
+``--diff`` shows what changed in the English since (from the stored "en").
 ``code_strings`` lists the user-visible strings inside code cells (print, plot labels,
 checker messages) with their translations, for code that takes them through ``tr``; the
 build never edits code.
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import hashlib
 import json
 import sys
@@ -61,13 +63,14 @@ class Report:
     stale: list = field(default_factory=list)     # ids whose English changed since translation
     orphans: list = field(default_factory=list)   # translated ids the notebook no longer has
     lost_strings: list = field(default_factory=list)  # (cell id, code string) no longer in that cell
+    changes: dict = field(default_factory=dict)   # stale id -> (English then, English now)
     translated: int = 0
 
     @property
     def ok(self) -> bool:
         return not (self.missing or self.stale or self.orphans or self.lost_strings)
 
-    def lines(self) -> list:
+    def lines(self, diff: bool = False) -> list:
         head = f"{self.notebook} [{self.lang}]: {self.translated} markdown cells translated"
         out = [head]
         for what, ids in (("no translation", self.missing), ("stale (English changed)", self.stale),
@@ -76,6 +79,10 @@ class Report:
                 out.append(f"  {what}: {', '.join(ids)}")
         for cid, s in self.lost_strings:
             out.append(f"  code string not in cell {cid} any more: {s}")
+        if diff:
+            for cid, (then, now) in self.changes.items():
+                out += ["  " + line.rstrip("\n") for line in difflib.unified_diff(
+                    as_lines(then + "\n"), as_lines(now + "\n"), f"{cid} (translated)", f"{cid} (now)")]
         return out
 
 
@@ -112,6 +119,8 @@ def check(nb: dict, translation: dict, lang: str, name: str = "") -> Report:
             report.missing.append(str(cid))
         elif entry.get("en_sha") != source_sha(cell_text(cell)):
             report.stale.append(cid)
+            if "en" in entry:
+                report.changes[cid] = (entry["en"], cell_text(cell))
         else:
             report.translated += 1
     report.orphans = [cid for cid in translation["cells"]
@@ -186,12 +195,13 @@ def main(argv=None) -> int:
                                             "English notebooks and notebooks/i18n/<lang>/*.json.")
     p.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the English notebooks")
     p.add_argument("--out", type=Path, default=None, help="where <lang>/<name>.ipynb go (default: the notebooks folder)")
+    p.add_argument("--diff", action="store_true", help="show how the English of each stale cell changed")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if a translation is missing or stale or a built notebook is out of date")
     args = p.parse_args(argv)
     reports, outdated = build_all(args.notebooks, args.out, write=not args.check)
     for r in reports:
-        print("\n".join(r.lines()))
+        print("\n".join(r.lines(diff=args.diff)))
     bad = [r for r in reports if not r.ok]
     if args.check:
         for path in outdated:

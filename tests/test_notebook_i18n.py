@@ -68,6 +68,10 @@ def test_a_changed_english_cell_is_stale_and_stays_english():
     report = nbi.check(nb, translation, "ru", "tiny.ipynb")
     assert report.stale == ["a"] and report.missing == [] and report.translated == 1 and not report.ok
     assert "stale (English changed): a" in "\n".join(report.lines())
+    assert "(translated)" not in "\n".join(report.lines(diff=True)), "no stored English: no diff to show"
+    translation["cells"]["a"]["en"] = "# Title\n\nSome *text* with $x^2$."
+    shown = "\n".join(nbi.check(nb, translation, "ru").lines(diff=True))
+    assert "-Some *text* with $x^2$." in shown and "+Some *new* text." in shown and " # Title" in shown
     ru = nbi.build(nb, translation, "ru")
     assert nbi.cell_text(ru["cells"][0]) == "# Title\n\nSome *new* text."
     assert nbi.cell_text(ru["cells"][2]) == "## Итоги"
