@@ -1,0 +1,313 @@
+"""Russian for what a student reads: {English text (the key passed to ``tr``): Russian}.
+
+Terms follow the course's lecture notes: обратное распространение ошибки, градиентный
+спуск, функция потерь, смещение, эпоха, батч, валидационная выборка, ранняя остановка,
+скорость обучения, правило цепочки. Placeholders ({name}) are the same as in the key;
+arithmetic and identifiers (``x.grad``, ``backward()``, ``zero_grad()``) stay as they are.
+Counts are written "эпох: {n}" so that no plural form depends on the number.
+The comment beside each entry names the file the English text comes from.
+"""
+
+MESSAGES = {
+    # --- autograd/guards.py: teaching warnings and errors -------------------------------
+    "a .data changed between the forward pass and backward()":
+        ".data изменилась между прямым проходом и backward()",  # autograd/guards.py
+    "backward() on an inner node of an already back-propagated graph":
+        "backward() от внутреннего узла графа, по которому уже прошло обратное распространение",  # autograd/guards.py
+    "optimizer.step() on gradients not zeroed since the previous step":
+        "optimizer.step() с градиентами, не обнулёнными после предыдущего шага",  # autograd/guards.py
+    "reading the grads of a graph that backward() never ran on":
+        "чтение градиентов графа, по которому backward() ни разу не запускался",  # autograd/guards.py
+    "(To switch this check off: autograd.guards.set_enabled({name!r}, False).)":
+        "(Отключить эту проверку: autograd.guards.set_enabled({name!r}, False).)",  # autograd/guards.py
+    "this node (made by {op!r})":
+        "этого узла (результат {op!r})",  # autograd/guards.py (after "от")
+    "backward() was called on {name}, which already has grad {grad!r}: it is an inner node of a graph "
+    "that was back-propagated from its output (e.g. the loss). A second backward() from here adds "
+    "d(node)/d(leaf) on top of d(loss)/d(leaf) in every leaf's grad, mixing two different derivatives. "
+    "Fix: call backward() on the output (the loss) only; to get d(node)/d(leaf) on purpose, call "
+    "zero_grad() first. ":
+        "backward() вызван от {name}, у которого уже есть grad {grad!r}: это внутренний узел графа, "
+        "по которому уже прошло обратное распространение ошибки от выхода (например, от функции потерь). "
+        "Второй backward() отсюда добавит d(узел)/d(лист) к d(loss)/d(лист) в grad каждого листа "
+        "и смешает две разные производные. Как исправить: вызывайте backward() только от выхода "
+        "(функции потерь); если d(узел)/d(лист) нужна намеренно, сначала вызовите zero_grad(). ",  # autograd/guards.py
+    ".data changed after the graph was built: the node made by {op!r} holds {value} from the forward "
+    "pass, but {why} ({operands}). backward() would use derivatives computed from the old values, so "
+    "every gradient would be silently wrong. Fix: after changing .data (e.g. a parameter update), run "
+    "the forward pass again to build a new graph, then call backward(); a training step is forward -> "
+    "loss.backward() -> optimizer.step() -> zero_grad(). ":
+        ".data изменилась после того, как граф был построен: узел — результат {op!r} — хранит {value} "
+        "с прямого прохода, но {why} ({operands}). backward() взял бы производные, посчитанные по "
+        "старым значениям, и все градиенты молча оказались бы неверными. Как исправить: после изменения "
+        ".data (например, обновления параметров) заново выполните прямой проход, чтобы построить новый "
+        "граф, и только потом вызывайте backward(); шаг обучения — это прямой проход -> "
+        "loss.backward() -> optimizer.step() -> zero_grad(). ",  # autograd/guards.py
+    "its weights' .data are not the ones it was computed with":
+        ".data его весов уже не те, с которыми он был вычислен",  # autograd/guards.py
+    "its local derivatives no longer match its operands":
+        "его локальные производные больше не соответствуют операндам",  # autograd/guards.py
+    "its operands are now outside the op's domain":
+        "его операнды теперь вне области определения операции",  # autograd/guards.py
+    "its operands now give {value}":
+        "его операнды теперь дают {value}",  # autograd/guards.py
+    "an array of {n} values":
+        "массив (значений: {n})",  # autograd/guards.py
+    "optimizer.step(): the gradients of {n} parameters ({names}{more}{checked}) were not zeroed since "
+    "the previous step(), so they still contain that step's gradients: backward() adds into .grad (it "
+    "accumulates), and this step mixes the gradients of two batches (or applies the same gradients "
+    "twice). Fix: call optimizer.zero_grad() (or model.zero_grad()) once per step, before "
+    "loss.backward(). ":
+        "optimizer.step(): градиенты параметров (их {n}: {names}{more}{checked}) не обнулялись после "
+        "предыдущего step(), поэтому в них ещё лежат градиенты того шага: backward() прибавляет к .grad "
+        "(градиенты накапливаются), и этот шаг смешивает градиенты двух батчей (или применяет одни и "
+        "те же градиенты дважды). Как исправить: вызывайте optimizer.zero_grad() (или "
+        "model.zero_grad()) один раз на каждом шаге, перед loss.backward(). ",  # autograd/guards.py
+    " and {n} more":
+        " и ещё {n}",  # autograd/guards.py
+    "; {checked} of the {n} were checked":
+        "; проверено {checked} из {n}",  # autograd/guards.py
+    "these gradients":
+        "эти градиенты",  # autograd/guards.py
+    "{what} may not be what you expect: {why} ":
+        "{what}, возможно, не то, чего вы ждёте: {why} ",  # autograd/guards.py
+    "{name} has grad 0, yet other nodes of its graph have gradients: they come from a backward() from "
+    "another node (or from before this graph was extended), not from this output. Fix: call backward() "
+    "on this output first.":
+        "у {name} grad равен 0, а у других узлов его графа градиенты есть: они получены backward() "
+        "от другого узла (или до того, как граф был достроен), а не от этого выхода. Как исправить: "
+        "сначала вызовите backward() от этого выхода.",  # autograd/guards.py
+    "every gradient in the graph of {name} is 0: backward() was never called on it (or zero_grad() "
+    "cleared the gradients since). Gradients are filled in only by {short}.backward().":
+        "все градиенты в графе {name} равны 0: backward() от него ни разу не вызывался (или "
+        "zero_grad() с тех пор обнулил градиенты). Градиенты заполняет только {short}.backward().",  # autograd/guards.py
+    "the output (op {op!r})":
+        "выхода (результат {op!r})",  # autograd/guards.py
+
+    # --- autograd/anomaly.py: hints under detect_anomaly() -------------------------------
+    "Hint: an operand is already nan or inf: it was made outside detect_anomaly() or given as a leaf; "
+    "check the data you feed in (Value(float('nan')) is allowed).":
+        "Подсказка: операнд уже равен nan или inf: он получен вне detect_anomaly() или задан как лист; "
+        "проверьте входные данные (Value(float('nan')) создать можно).",  # autograd/anomaly.py
+    "Hint: e**x overflows a float for x > ~709; scale the input down, or use sigmoid/softplus.":
+        "Подсказка: e**x не помещается во float при x > ~709; уменьшите масштаб входа или "
+        "используйте sigmoid/softplus.",  # autograd/anomaly.py
+    "Hint: the result is beyond the float range (~1.8e308) or is inf - inf / 0 * inf: values grew too "
+    "large; lower the learning rate or normalise the inputs.":
+        "Подсказка: результат вышел за пределы float (~1.8e308) или это inf - inf / 0 * inf: значения "
+        "стали слишком большими; уменьшите скорость обучения или нормализуйте входы.",  # autograd/anomaly.py
+    "Hint: check the operand values above against the op's domain.":
+        "Подсказка: сверьте значения операндов выше с областью определения операции.",  # autograd/anomaly.py
+    "Hint: sqrt and fractional powers have an infinite slope at 0; keep the operand away from 0 "
+    "(e.g. sqrt(x + 1e-12)).":
+        "Подсказка: у sqrt и дробных степеней бесконечная производная в 0; держите операнд подальше "
+        "от 0 (например, sqrt(x + 1e-12)).",  # autograd/anomaly.py
+    "Hint: 1/x and log x have an infinite slope at 0; keep the operand away from 0.":
+        "Подсказка: у 1/x и log x бесконечная производная в 0; держите операнд подальше от 0.",  # autograd/anomaly.py
+    "Hint: the op's derivative is not finite at this operand value.":
+        "Подсказка: производная операции при этом значении операнда не конечна.",  # autograd/anomaly.py
+    "Hint: a finite local derivative times a non-finite or huge gradient (0 * inf is nan).":
+        "Подсказка: конечная локальная производная, умноженная на бесконечный или огромный "
+        "градиент (0 * inf = nan).",  # autograd/anomaly.py
+
+    # --- nn/fit.py ----------------------------------------------------------------------
+    "fit: the loss became {loss} in epoch {epoch}; training stopped (try a smaller learning rate)":
+        "fit: функция потерь стала {loss} на эпохе {epoch}; обучение остановлено "
+        "(попробуйте меньшую скорость обучения)",  # nn/fit.py
+    "epoch":
+        "эпоха",  # viz/plots.py (x axis; tqdm's unit in nn/fit.py reads "epoch/s": keep it English)
+
+    # --- viz/graph.py: computation graph boxes and legend -------------------------------
+    "input (leaf)": "вход (лист)",  # viz/graph.py
+    "parameter": "параметр",  # viz/graph.py
+    "constant": "константа",  # viz/graph.py
+    "intermediate": "промежуточный узел",  # viz/graph.py
+    "output": "выход",  # viz/graph.py
+    "neuron / layer (collapsed)": "нейрон / слой (свёрнут)",  # viz/graph.py
+    "{count} neurons, {act}": "нейронов: {count}, {act}",  # viz/graph.py
+    "const {name}": "константа {name}",  # viz/graph.py
+    "data {value}": "data {value}",  # viz/graph.py (the attribute .data: kept)
+    "grad {value}": "grad {value}",  # viz/graph.py (the attribute .grad: kept)
+    "{count} uses": "использований: {count}",  # viz/graph.py
+    "active node": "текущий узел",  # viz/graph.py
+    "gets grad now": "сейчас получает grad",  # viz/graph.py
+    "legend": "обозначения",  # viz/graph.py, viz/network.py
+    "arrows point the way grads flow": "стрелки показывают, куда идут градиенты",  # viz/graph.py
+    "edge: ∂ = ∂child/∂parent (local derivative); ":
+        "ребро: ∂ = ∂результат/∂операнд (локальная производная); ",  # viz/graph.py
+    "grad += ∂ × child.grad (what this use adds)":
+        "grad += ∂ × результат.grad (вклад по этому ребру)",  # viz/graph.py
+    "the drawing's gradients": "градиенты на рисунке",  # viz/graph.py
+
+    # --- viz/network.py: architecture diagram -------------------------------------------
+    "input layer": "входной слой",  # viz/network.py (the column now labelled "input")
+    "input": "вход",  # viz/network.py
+    "hidden layer {n}": "скрытый слой {n}",  # viz/network.py
+    "output layer": "выходной слой",  # viz/network.py
+    "neuron": "нейрон",  # viz/network.py
+    "blue: {what} > 0": "синий: {what} > 0",  # viz/network.py
+    "red: {what} < 0": "красный: {what} < 0",  # viz/network.py
+    "line width grows with |{what}| (largest {largest})":
+        "толщина линии растёт с |{what}| (наибольшее {largest})",  # viz/network.py
+
+    # --- viz/plots.py: training history, gradient sizes, activations --------------------
+    "loss": "функция потерь",  # viz/plots.py
+    "metric": "метрика",  # viz/plots.py
+    "accuracy": "доля правильных ответов",  # viz/plots.py (metric_name from nn.fit), scalargrad/demo.py
+    "train {name}": "обучающая выборка",  # viz/plots.py (legend; the panel's title and y label name the quantity)
+    "validation {name}": "валидационная выборка",  # viz/plots.py (legend)
+    "best epoch {best}": "лучшая эпоха: {best}",  # viz/plots.py
+    "stopped at epoch {stopped}": "остановка на эпохе {stopped}",  # viz/plots.py
+    "{name} (train vs validation)": "{name}: обучение и валидация",  # viz/plots.py
+    "layer (input → output)": "слой (от входа к выходу)",  # viz/plots.py
+    "‖grad‖₂ of the layer's parameters": "‖grad‖₂ параметров слоя",  # viz/plots.py
+    " (log scale)": " (логарифмическая шкала)",  # viz/plots.py
+    "gradient size per layer": "величина градиента по слоям",  # viz/plots.py
+    "max f' = {value}": "максимум f' = {value}",  # viz/plots.py
+    "plot_history: the history has no train_loss values (was fit() run for at least one epoch?)":
+        "plot_history: в истории нет значений train_loss (fit() отработал хотя бы одну эпоху?)",  # viz/plots.py
+
+    # --- viz/decision.py: decision boundary, regression fit, perceptron -----------------
+    "class {c}": "класс {c}",  # viz/decision.py
+    "model output (boundary at {threshold})": "выход модели (граница при {threshold})",  # viz/decision.py
+    "decision boundary": "граница решений",  # viz/decision.py
+    "data": "данные",  # viz/decision.py (legend of the data points)
+    "true function": "истинная функция",  # viz/decision.py
+    "model": "модель",  # viz/decision.py
+    "regression fit (MSE on the data {mse})": "регрессия (MSE на данных {mse})",  # viz/decision.py
+    "final line (after {n} update)": "итоговая прямая (обновлений: {n})",  # viz/decision.py
+    "final line (after {n} updates)": "итоговая прямая (обновлений: {n})",  # viz/decision.py
+    "perceptron: decision line w·x + b = 0 per update":
+        "перцептрон: разделяющая прямая w·x + b = 0 после каждого обновления",  # viz/decision.py
+    "plot_decision_boundary: the model's outputs are nan or inf on the plotting grid, so there is no "
+    "boundary to draw; the training diverged (try a smaller learning rate)":
+        "plot_decision_boundary: выходы модели на сетке для рисунка равны nan или inf, и границу "
+        "нарисовать нельзя; обучение разошлось (попробуйте меньшую скорость обучения)",  # viz/decision.py
+
+    # --- viz/replay.py: the backward pass step by step ----------------------------------
+    "step {i}/{n}": "шаг {i}/{n}",  # viz/replay.py
+    "... and {n} more": "... и ещё {n}",  # viz/replay.py
+    "{root}.grad = 1.0   (∂{root}/∂{root} = 1: the seed of backward())":
+        "{root}.grad = 1.0   (∂{root}/∂{root} = 1: с этого начинается backward())",  # viz/replay.py
+    "   ({name}.grad is now {value})": "   (теперь {name}.grad = {value})",  # viz/replay.py
+    "step {i}: ": "шаг {i}: ",  # viz/replay.py (continuation lines are indented by this prefix's length)
+    "{n} steps; <code>.widget()</code> steps through them with a slider":
+        "шагов: {n}; <code>.widget()</code> показывает их по одному с ползунком",  # viz/replay.py
+    "step {i} of {n}": "шаг {i} из {n}",  # viz/replay.py
+
+    # --- viz/explain.py: explain_grad ---------------------------------------------------
+    "operand {i}": "операнд {i}",  # viz/explain.py
+    "{head} = 1 (a value's derivative with respect to itself)":
+        "{head} = 1 (производная величины по самой себе)",  # viz/explain.py
+    "{head} = 0: {rn} does not depend on {vn} (no path from {vn} to {rn})":
+        "{head} = 0: {rn} не зависит от {vn} (нет пути от {vn} к {rn})",  # viz/explain.py
+    "{head} = the product of the local derivatives along the one path from {vn} to {rn} (the chain rule):":
+        "{head} = произведение локальных производных вдоль единственного пути от {vn} к {rn} "
+        "(правило цепочки):",  # viz/explain.py
+    "{head} = sum over {n} paths from {vn} to {rn} of the product of the local derivatives along "
+    "each path (the chain rule):":
+        "{head} = сумма по всем путям от {vn} к {rn} (их {n}) произведений локальных производных "
+        "вдоль каждого пути (правило цепочки):",  # viz/explain.py
+    "  path {k}: {route}": "  путь {k}: {route}",  # viz/explain.py
+    "  ... and {n} more paths (explain_grad(..., max_paths=N) lists more)":
+        "  ... и ещё путей: {n} (explain_grad(..., max_paths=N) покажет больше)",  # viz/explain.py
+    "as text": "текстом",  # viz/explain.py (the <details> summary under the formula)
+
+    # --- viz/fmt.py, viz/dot.py, viz/render.py: what a notebook shows instead of a picture
+    "batch[{shape}] mean {value}": "батч[{shape}], среднее {value}",  # viz/fmt.py
+    "batch[{n}]": "батч[{n}]",  # viz/fmt.py
+    "{n} nodes are too many to draw readably: pass collapse='layer' or focus=... to draw_graph, or call "
+    ".save('graph.svg') to draw it anyway; showing the DOT source":
+        "узлов слишком много ({n}), чтобы нарисовать их разборчиво: передайте draw_graph "
+        "collapse='layer' или focus=... либо всё равно нарисуйте вызовом .save('graph.svg'); "
+        "показываю исходный текст DOT",  # viz/dot.py
+    "no Graphviz renderer found: install one with `pip install graphviz-pure` (or a system `dot`), or "
+    "point SCALARGRAD_GRAPHVIZ at it":
+        "не найдена программа для рисования Graphviz: установите её командой "
+        "`pip install graphviz-pure` (или системный `dot`) либо укажите путь к ней в "
+        "SCALARGRAD_GRAPHVIZ",  # viz/render.py
+    "; showing the DOT source": "; показываю исходный текст DOT",  # viz/render.py, viz/dot.py
+
+    # --- scalargrad/demo.py: printed summary --------------------------------------------
+    "scalargrad demo: {dataset}, {n} points ({n_train} train / {n_val} validation), MLP {arch} (relu), "
+    "{optimizer} lr {lr}, up to {epochs} epochs, batch {batch}":
+        "scalargrad demo: {dataset}, точек: {n} (обучающая выборка {n_train} / валидационная {n_val}), "
+        "MLP {arch} (relu), {optimizer} lr {lr}, эпох не больше {epochs}, батч {batch}",  # scalargrad/demo.py
+    "scalargrad demo: training diverged: the loss became {loss} in epoch {epoch} with {optimizer} lr {lr}; "
+    "try a smaller --lr (the default for {optimizer} is {default})":
+        "scalargrad demo: обучение разошлось: функция потерь стала {loss} на эпохе {epoch} "
+        "({optimizer}, lr {lr}); попробуйте меньший --lr (по умолчанию для {optimizer} — {default})",  # scalargrad/demo.py
+    ", stopped early at epoch {epoch}": ", ранняя остановка на эпохе {epoch}",  # scalargrad/demo.py
+    "train accuracy: {train}%   validation accuracy: {val}%   (weights of epoch {best}, the lowest "
+    "validation loss{stopped}; {seconds} s)":
+        "доля правильных ответов: обучающая выборка {train}%, валидационная {val}%   (веса эпохи "
+        "{best} с наименьшей функцией потерь на валидационной выборке{stopped}; {seconds} с)",  # scalargrad/demo.py
+    "drawing the pictures into {out}/ ...": "рисую картинки в {out}/ ...",  # scalargrad/demo.py
+    "wrote {n} files to {out}/ in {seconds} s; open {uri} in a browser":
+        "записано файлов: {n} в {out}/ за {seconds} с; откройте {uri} в браузере",  # scalargrad/demo.py
+    "note: {note}": "примечание: {note}",  # scalargrad/demo.py
+
+    # --- scalargrad/demo.py: index.html (title, facts table, sections, captions) --------
+    "scalargrad demo": "scalargrad: демонстрация",  # scalargrad/demo.py (page title)
+    "Note": "Примечание",  # scalargrad/demo.py
+    "dataset": "набор данных",  # scalargrad/demo.py
+    "{dataset}: {n_train} train / {n_val} validation points":
+        "{dataset}: точек в обучающей выборке — {n_train}, в валидационной — {n_val}",  # scalargrad/demo.py
+    "MLP {arch}, relu; {n} parameters": "MLP {arch}, relu; параметров: {n}",  # scalargrad/demo.py
+    "training": "обучение",  # scalargrad/demo.py
+    "{optimizer}, lr {lr}, batch {batch}, seed {seed}; {epochs} epochs, best {best}":
+        "{optimizer}, lr {lr}, батч {batch}, seed {seed}; эпох: {epochs}, лучшая: {best}",  # scalargrad/demo.py
+    "train accuracy": "доля правильных ответов на обучающей выборке",  # scalargrad/demo.py
+    "validation accuracy": "доля правильных ответов на валидационной выборке",  # scalargrad/demo.py
+    "{dataset}: what the MLP learned": "{dataset}: чему научился MLP",  # scalargrad/demo.py
+    "Training": "Обучение",  # scalargrad/demo.py
+    "Loss and accuracy per epoch on the training and the validation data; the dashed line marks the "
+    "epoch with the lowest validation loss, whose weights are kept (training stops after {patience} "
+    "epochs without a better one: early stopping).":
+        "Функция потерь и доля правильных ответов по эпохам на обучающей и валидационной выборках; "
+        "пунктир отмечает эпоху с наименьшей функцией потерь на валидационной выборке — её веса и "
+        "сохраняются (обучение останавливается, если лучше не становится {patience} эпох подряд: "
+        "ранняя остановка).",  # scalargrad/demo.py (patience = 25)
+    "loss and accuracy per epoch: train vs validation":
+        "функция потерь и доля правильных ответов по эпохам: обучающая и валидационная выборки",  # scalargrad/demo.py
+    "Decision boundary": "Граница решений",  # scalargrad/demo.py
+    "The class the trained network assigns to each point of the plane, with the data on top.":
+        "Класс, который обученная сеть присваивает каждой точке плоскости, а поверх — данные.",  # scalargrad/demo.py
+    "decision boundary on {dataset}; validation accuracy {accuracy}%":
+        "граница решений на {dataset}; доля правильных ответов на валидационной выборке {accuracy}%",  # scalargrad/demo.py
+    "The network": "Сеть",  # scalargrad/demo.py
+    "Every neuron and synapse; the colour of an edge is the sign of its weight, its width the size.":
+        "Все нейроны и синапсы; цвет ребра — знак его веса, толщина — величина веса.",  # scalargrad/demo.py
+    "network diagram of the trained MLP {arch}": "схема обученной сети MLP {arch}",  # scalargrad/demo.py
+    "One example through one neuron: forward": "Один пример через один нейрон: прямой проход",  # scalargrad/demo.py
+    "The first hidden neuron <code>layers.0.neurons.0</code> on the training example x = ({x}), drawn as "
+    "micrograd's graph: one node per * and +, then the activation. Each box shows the value computed "
+    "in the forward pass.":
+        "Первый нейрон скрытого слоя, <code>layers.0.neurons.0</code>, на обучающем примере x = ({x}), "
+        "нарисованный как граф в micrograd: по узлу на каждое * и +, затем функция активации. В каждом "
+        "блоке — значение, вычисленное при прямом проходе.",  # scalargrad/demo.py
+    "forward pass: a = relu(w·x + b) at x = ({x})": "прямой проход: a = relu(w·x + b) при x = ({x})",  # scalargrad/demo.py
+    "The same neuron: backward": "Тот же нейрон: обратный проход",  # scalargrad/demo.py
+    "After <code>backward()</code>: each box holds d(output)/d(node); each edge the local derivative "
+    "and what it adds to the grad (the chain rule).":
+        "После <code>backward()</code>: в каждом блоке — d(выход)/d(узел), на каждом ребре — локальная "
+        "производная и то, что она добавляет к grad (правило цепочки).",  # scalargrad/demo.py
+    "backward pass: grads and local derivatives": "обратный проход: градиенты и локальные производные",  # scalargrad/demo.py
+    "Backpropagation step by step": "Обратное распространение ошибки шаг за шагом",  # scalargrad/demo.py
+    "The backward pass replayed one node at a time, in reverse topological order ({n} steps).":
+        "Обратный проход, по одному узлу за шаг, в обратном топологическом порядке (шагов: {n}).",  # scalargrad/demo.py
+    "animation of the backward pass": "анимация обратного прохода",  # scalargrad/demo.py
+    "The steps as pictures": "Шаги в картинках",  # scalargrad/demo.py
+    "step {i}: {text}": "шаг {i}: {text}",  # scalargrad/demo.py
+    "{caption} (DOT text)": "{caption} (текст DOT)",  # scalargrad/demo.py
+    "No Graphviz renderer was found, so the graphs are written as .dot text (install scalargrad[render], "
+    "or a system Graphviz, then run the demo again; or render one yourself: dot -Tsvg network.dot -o "
+    "network.svg).":
+        "Программа Graphviz для рисования не найдена, поэтому графы записаны текстом .dot (установите "
+        "scalargrad[render] или системный Graphviz и запустите демонстрацию снова; или нарисуйте граф "
+        "сами: dot -Tsvg network.dot -o network.svg).",  # scalargrad/demo.py
+    "Graphviz could not draw a graph, written as .dot instead: {error}":
+        "Graphviz не смог нарисовать граф, вместо картинки записан .dot: {error}",  # scalargrad/demo.py
+    "The animated GIF could not be made: {error}":
+        "Не удалось сделать анимированный GIF: {error}",  # scalargrad/demo.py
+}
