@@ -16,6 +16,7 @@ from .graph import gc_paused, topological_order, zero_grad  # noqa: E402
 from .ops import OPS, DomainError  # noqa: E402
 from .value import Value  # noqa: E402
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled  # noqa: E402
+from .language import get_language, set_language  # noqa: E402  (the module autograd.language keeps its name)
 
 __scalargrad__ = True  # nn and viz check this to tell our engine from PyPI's "autograd"
 
@@ -23,4 +24,5 @@ __all__ = [
     "Value", "no_grad", "is_grad_enabled", "gradcheck", "numerical_grad", "GradcheckError",
     "topological_order", "zero_grad", "gc_paused", "DomainError", "OPS",
     "detect_anomaly", "is_anomaly_enabled", "AnomalyError",
+    "set_language", "get_language",
 ]

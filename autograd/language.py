@@ -69,6 +69,11 @@ def get_language() -> str:
     return _current
 
 
+def resolve(lang: str | None = None) -> str:
+    """What a ``lang=`` argument means: ``lang`` checked, or the current language when None."""
+    return _current if lang is None else _check(lang)
+
+
 @contextlib.contextmanager
 def language(lang: str):
     """Switch to ``lang`` inside the block, and back to the previous language after it."""

@@ -133,15 +133,22 @@ MESSAGES = {
     "gets grad now": "сейчас получает grad",  # viz/graph.py
     "legend": "обозначения",  # viz/graph.py, viz/network.py
     "arrows point the way grads flow": "стрелки показывают, куда идут градиенты",  # viz/graph.py
-    "edge: ∂ = ∂child/∂parent (local derivative); ":
-        "ребро: ∂ = ∂результат/∂операнд (локальная производная); ",  # viz/graph.py
-    "grad += ∂ × child.grad (what this use adds)":
-        "grad += ∂ × результат.grad (вклад по этому ребру)",  # viz/graph.py
+    "edge: ∂ = ∂child/∂parent (local derivative)":
+        "ребро: ∂ = ∂результат/∂операнд (локальная производная)",  # viz/graph.py
+    "grad += ∂ × child.grad (what this use adds to the parent)":
+        "grad += ∂ × grad результата (что это ребро добавляет к grad операнда)",  # viz/graph.py
     "the drawing's gradients": "градиенты на рисунке",  # viz/graph.py
+    "each neuron drawn as one box to fit the page (collapse=None draws every node)":
+        "каждый нейрон нарисован одним блоком, чтобы рисунок поместился (collapse=None рисует все узлы)",  # viz/graph.py
+    "each layer drawn as one box to fit the page (collapse=None draws every node)":
+        "каждый слой нарисован одним блоком, чтобы рисунок поместился (collapse=None рисует все узлы)",  # viz/graph.py
+    "edge numbers left out to fit the page: the step's text has them":
+        "числа на рёбрах опущены, чтобы рисунок поместился: они есть в тексте шага",  # viz/graph.py
+    "edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out":
+        "числа на рёбрах опущены, чтобы рисунок поместился: их выписывает viz.explain_grad(w, root)",  # viz/graph.py
 
     # --- viz/network.py: architecture diagram -------------------------------------------
-    "input layer": "входной слой",  # viz/network.py (the column now labelled "input")
-    "input": "вход",  # viz/network.py
+    "inputs": "входы",  # viz/network.py (the first column's heading)
     "hidden layer {n}": "скрытый слой {n}",  # viz/network.py
     "output layer": "выходной слой",  # viz/network.py
     "neuron": "нейрон",  # viz/network.py
@@ -149,11 +156,14 @@ MESSAGES = {
     "red: {what} < 0": "красный: {what} < 0",  # viz/network.py
     "line width grows with |{what}| (largest {largest})":
         "толщина линии растёт с |{what}| (наибольшее {largest})",  # viz/network.py
+    "δ in a neuron: ∂L/∂s at its sum s = w·x + b (= b.grad); an edge: w.grad = x · δ of the neuron it enters":
+        "δ в нейроне: ∂L/∂s по его сумме s = w·x + b (= b.grad); на ребре: w.grad = x · δ нейрона, "
+        "в который оно входит",  # viz/network.py (show="deltas")
 
     # --- viz/plots.py: training history, gradient sizes, activations --------------------
     "loss": "функция потерь",  # viz/plots.py
     "metric": "метрика",  # viz/plots.py
-    "accuracy": "доля правильных ответов",  # viz/plots.py (metric_name from nn.fit), scalargrad/demo.py
+    "accuracy": "точность",  # viz/plots.py (metric_name from nn.fit; the notes' word), scalargrad/demo.py
     "train {name}": "обучающая выборка",  # viz/plots.py (legend; the panel's title and y label name the quantity)
     "validation {name}": "валидационная выборка",  # viz/plots.py (legend)
     "best epoch {best}": "лучшая эпоха: {best}",  # viz/plots.py
@@ -183,6 +193,9 @@ MESSAGES = {
     "boundary to draw; the training diverged (try a smaller learning rate)":
         "plot_decision_boundary: выходы модели на сетке для рисунка равны nan или inf, и границу "
         "нарисовать нельзя; обучение разошлось (попробуйте меньшую скорость обучения)",  # viz/decision.py
+    "update {k}": "обновление {k}",  # viz/decision.py (a frame of plot_perceptron_steps)
+    "circled: the example the dashed line got wrong; bold: the line after w ← w + y·x":
+        "в кружке — пример, на котором ошиблась пунктирная прямая; жирная — прямая после w ← w + y·x",  # viz/decision.py
 
     # --- viz/replay.py: the backward pass step by step ----------------------------------
     "step {i}/{n}": "шаг {i}/{n}",  # viz/replay.py
@@ -194,6 +207,14 @@ MESSAGES = {
     "{n} steps; <code>.widget()</code> steps through them with a slider":
         "шагов: {n}; <code>.widget()</code> показывает их по одному с ползунком",  # viz/replay.py
     "step {i} of {n}": "шаг {i} из {n}",  # viz/replay.py
+    "(<code>.save_html(path)</code>: the same as one page that needs no kernel)":
+        "(<code>.save_html(path)</code>: то же самое одной страницей, которой не нужно ядро)",  # viz/replay.py
+    "backward() from {root}, step by step": "backward() от {root} шаг за шагом",  # viz/replay.py (save_html's title)
+    "play": "пуск",  # viz/replay.py, viz/step_page.py (button)
+    "pause": "пауза",  # viz/step_page.py (button)
+    "step": "шаг",  # viz/replay.py, viz/step_page.py (slider)
+    "drag the slider, or use ← → (space plays and pauses)":
+        "двигайте ползунок или нажимайте ← → (пробел — пуск и пауза)",  # viz/step_page.py
 
     # --- viz/explain.py: explain_grad ---------------------------------------------------
     "operand {i}": "операнд {i}",  # viz/explain.py
@@ -217,16 +238,15 @@ MESSAGES = {
     "batch[{shape}] mean {value}": "батч[{shape}], среднее {value}",  # viz/fmt.py
     "batch[{n}]": "батч[{n}]",  # viz/fmt.py
     "{n} nodes are too many to draw readably: pass collapse='layer' or focus=... to draw_graph, or call "
-    ".save('graph.svg') to draw it anyway; showing the DOT source":
+    ".save('graph.svg') to draw it anyway":
         "узлов слишком много ({n}), чтобы нарисовать их разборчиво: передайте draw_graph "
-        "collapse='layer' или focus=... либо всё равно нарисуйте вызовом .save('graph.svg'); "
-        "показываю исходный текст DOT",  # viz/dot.py
+        "collapse='layer' или focus=... либо всё равно нарисуйте вызовом .save('graph.svg')",  # viz/dot.py
     "no Graphviz renderer found: install one with `pip install graphviz-pure` (or a system `dot`), or "
     "point SCALARGRAD_GRAPHVIZ at it":
         "не найдена программа для рисования Graphviz: установите её командой "
         "`pip install graphviz-pure` (или системный `dot`) либо укажите путь к ней в "
         "SCALARGRAD_GRAPHVIZ",  # viz/render.py
-    "; showing the DOT source": "; показываю исходный текст DOT",  # viz/render.py, viz/dot.py
+    "; showing the DOT source": "; показываю исходный текст DOT",  # viz/render.py
 
     # --- scalargrad/demo.py: printed summary --------------------------------------------
     "scalargrad demo: {dataset}, {n} points ({n_train} train / {n_val} validation), MLP {arch} (relu), "

@@ -1,6 +1,8 @@
 """scalargrad's neural-network toolkit on top of ``Value``: neurons to training loops,
 with PyTorch's names (``nn.MLP``, ``nn.optim.SGD``, ``nn.mse_loss``, ``nn.fit``)."""
 from . import _engine  # noqa: F401  (first: fail clearly if another 'autograd' shadows the engine)
+from autograd.language import get_language, set_language  # noqa: E402  (what plots and warnings say)
+
 from . import activations, data, init, metrics, optim  # noqa: E402
 from .activations import ACTIVATIONS, identity, leaky_relu, relu, sigmoid, step, tanh  # noqa: E402
 from .dropout import Dropout  # noqa: E402
@@ -28,4 +30,5 @@ __all__ = [
     "hinge_loss", "logistic_loss", "l2_penalty", "accuracy", "mean_squared_error",
     "mean_absolute_error", "root_mean_squared_error", "r2_score", "fit", "History",
     "ModelFileError", "activations", "data", "init", "metrics", "optim",
+    "set_language", "get_language",
 ]

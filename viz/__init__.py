@@ -5,6 +5,7 @@ backward pass, the chain rule written out, network diagrams and training plots.
     >>> viz.draw_graph(loss)                 # shows itself in Jupyter; .save("g.svg")
     >>> viz.backward_steps(loss).widget()    # step through backprop with a slider
     >>> print(viz.explain_grad(w, loss).text)
+    >>> viz.set_language("ru")               # legends, titles, step text in Russian (or lang="ru")
 
 viz only reads the public graph API (data, grad, label, op, parents, local_grads) and
 returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphviz-pure``).
@@ -12,6 +13,8 @@ returns objects; rendering is the caller's choice (Graphviz ``dot`` or ``graphvi
 from scalargrad.install_check import check
 
 check("autograd", "nn")  # first: a clear message if HIPS autograd or a file of yours took these names
+
+from autograd.language import get_language, set_language  # noqa: E402
 
 from .decision import plot_decision_boundary, plot_perceptron, plot_perceptron_steps, plot_regression  # noqa: E402
 from .dot import Graph  # noqa: E402
@@ -29,4 +32,5 @@ __all__ = [
     "backward_steps", "Replay", "Frame", "explain_grad", "Explanation", "draw_network",
     "plot_history", "plot_decision_boundary", "plot_regression", "plot_activations",
     "plot_grad_norms", "grad_norms", "plot_perceptron", "plot_perceptron_steps",
+    "set_language", "get_language",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from autograd.language import language, resolve, tr
+
 from .plots import TRAIN, VAL, new_figure
 
 CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"]
@@ -80,12 +82,12 @@ def _scatter(ax, X, y, size: int = 22):
     for k, c in enumerate(np.unique(y)):
         m = y == c
         ax.scatter(X[m, 0], X[m, 1], s=size, color=CLASS_COLOURS[k % len(CLASS_COLOURS)],
-                   edgecolors="black", linewidths=0.5, label=f"class {c:g}" if np.isreal(c) else f"class {c}",
+                   edgecolors="black", linewidths=0.5, label=tr("class {c}", c=f"{c:g}" if np.isreal(c) else c),
                    zorder=3)
 
 
 def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, title: str | None = None, ax=None,
-                           span: float | None = None):
+                           span: float | None = None, lang: str | None = None):
     """Regions a 2-D classifier assigns to each class, its boundary, and the data.
 
     One output: the score is shaded and the boundary is where it crosses ``threshold``
@@ -93,16 +95,22 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
     run from threshold - span to threshold + span (default: the largest distance on the
     grid; pass the same ``span`` to compare models on one colour scale). Several outputs:
     each point goes to the class with the largest output (argmax). The legend sits below
-    the plot, never over the data.
+    the plot, never over the data. lang: the language of the labels and legend ("en", "ru";
+    default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _plot_decision_boundary(model, X, y, resolution, threshold, title, ax, span)
+
+
+def _plot_decision_boundary(model, X, y, resolution, threshold, title, ax, span):
     X, y = _data(X, y)
     gx, gy, grid = _grid(X, resolution)
     out = predict(model, grid)
     own_figure = ax is None
     if not np.all(np.isfinite(out)):
-        raise ValueError("plot_decision_boundary: the model's outputs are nan or inf on the plotting "
-                         "grid, so there is no boundary to draw; the training diverged (try a "
-                         "smaller learning rate)")
+        raise ValueError(tr("plot_decision_boundary: the model's outputs are nan or inf on the plotting "
+                            "grid, so there is no boundary to draw; the training diverged (try a "
+                            "smaller learning rate)"))
     fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
     if out.ndim == 1 or out.shape[1] == 1:
         s = out.reshape(gx.shape)
@@ -120,7 +128,7 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
         if s.min() < threshold < s.max():
             ax.contour(gx, gy, s, levels=[threshold], colors="black", linewidths=2)
         from matplotlib.ticker import MaxNLocator
-        fig.colorbar(cs, ax=ax, label=f"model output (boundary at {threshold:g})", ticks=MaxNLocator(nbins=7))
+        fig.colorbar(cs, ax=ax, label=tr("model output (boundary at {threshold})", threshold=f"{threshold:g}"), ticks=MaxNLocator(nbins=7))
     else:
         from matplotlib.colors import ListedColormap
         k = out.shape[1]
@@ -131,7 +139,7 @@ def plot_decision_boundary(model, X, y, resolution: int = 150, threshold=None, t
     _scatter(ax, X, y)
     ax.set_xlabel("x₀")
     ax.set_ylabel("x₁")
-    ax.set_title(title or "decision boundary")
+    ax.set_title(title or tr("decision boundary"))
     _legend_off_the_data(fig, ax, own_figure)
     return fig
 
@@ -147,9 +155,14 @@ def _legend_off_the_data(fig, ax, own_figure: bool) -> None:
         ax.legend(loc="best", fontsize=9)
 
 
-def plot_regression(model, x, y, target=None, title: str | None = None, ax=None):
+def plot_regression(model, x, y, target=None, title: str | None = None, ax=None, lang: str | None = None):
     """The data, the model's curve over the data's range, and (optionally) the true function
-    ``target`` (a callable on a numpy array)."""
+    ``target`` (a callable on a numpy array). lang: "en", "ru" (default: ``viz.set_language``'s)."""
+    with language(resolve(lang)):
+        return _plot_regression(model, x, y, target, title, ax)
+
+
+def _plot_regression(model, x, y, target, title, ax):
     x = np.asarray(x, dtype=float)
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
@@ -161,22 +174,28 @@ def plot_regression(model, x, y, target=None, title: str | None = None, ax=None)
     xs = np.linspace(x.min(), x.max(), 200)
     pred = predict(model, xs.reshape(-1, 1)).reshape(len(xs), -1)[:, 0]
     fig, (ax,) = new_figure(ax=ax)
-    ax.scatter(x, y, s=16, color="#64748b", alpha=0.8, label="data", zorder=3)
+    ax.scatter(x, y, s=16, color="#64748b", alpha=0.8, label=tr("data"), zorder=3)
     if target is not None:
-        ax.plot(xs, target(xs), color="black", ls=":", lw=1.5, label="true function")
-    ax.plot(xs, pred, color=TRAIN, lw=2.2, label="model")
+        ax.plot(xs, target(xs), color="black", ls=":", lw=1.5, label=tr("true function"))
+    ax.plot(xs, pred, color=TRAIN, lw=2.2, label=tr("model"))
     mse = float(np.mean((predict(model, x.reshape(-1, 1)).reshape(len(x), -1)[:, 0] - y) ** 2))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(title or f"regression fit (MSE on the data {mse:.4g})")
+    ax.set_title(title or tr("regression fit (MSE on the data {mse})", mse=f"{mse:.4g}"))
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
 
 
-def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
+def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None, lang: str | None = None):
     """The data and the perceptron's decision line w·x + b = 0 after each update (older
-    lines fainter, the final one bold), from ``perceptron.history`` of (w₁, w₂, b)."""
+    lines fainter, the final one bold), from ``perceptron.history`` of (w₁, w₂, b).
+    lang: "en", "ru" (default: ``viz.set_language``'s)."""
+    with language(resolve(lang)):
+        return _plot_perceptron(perceptron, X, y, title, ax)
+
+
+def _plot_perceptron(perceptron, X, y, title, ax):
     X, y = _data(X, y)
     history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
     if not history or history[0].shape != (3,):
@@ -191,7 +210,7 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
         final = k == len(lines) - 1
         _line(ax, w, lo, hi, color=VAL if final else "#64748b", lw=2.5 if final else 1.0,
               alpha=1.0 if final else 0.15 + 0.6 * k / max(1, len(lines) - 1),
-              label=f"final line (after {_updates(len(history) - 1)})" if final else None)
+              label=_final_line(len(history) - 1) if final else None)
     if lines:
         w = lines[-1]
         gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 200), np.linspace(lo[1], hi[1], 200))
@@ -203,17 +222,23 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None):
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_title(title or "perceptron: decision line w·x + b = 0 per update")
+    ax.set_title(title or tr("perceptron: decision line w·x + b = 0 per update"))
     _legend_off_the_data(fig, ax, own_figure)
     return fig
 
 
-def plot_perceptron_steps(perceptron, X, y, ncols: int = 4, max_steps: int = 16):
+def plot_perceptron_steps(perceptron, X, y, ncols: int = 4, max_steps: int = 16, lang: str | None = None):
     """The perceptron's updates as numbered frames: in frame k the line before update k
     (dashed), the example it got wrong (circled), and the line after (bold), which has
     turned towards that example. ``perceptron.history`` holds (w₁, w₂, b) after each update;
     the example of each update is the one with ``after - before = y·(x, 1)`` that the
-    previous line got wrong. At most ``max_steps`` frames (the first ones)."""
+    previous line got wrong. At most ``max_steps`` frames (the first ones). lang: "en", "ru"
+    (default: ``viz.set_language``'s)."""
+    with language(resolve(lang)):
+        return _plot_perceptron_steps(perceptron, X, y, ncols, max_steps)
+
+
+def _plot_perceptron_steps(perceptron, X, y, ncols, max_steps):
     X, y = _data(X, y)
     history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
     if not history or history[0].shape != (3,):
@@ -243,15 +268,15 @@ def plot_perceptron_steps(perceptron, X, y, ncols: int = 4, max_steps: int = 16)
         ax.set_ylim(lo[1], hi[1])
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"update {k}")
+        ax.set_title(tr("update {k}", k=k))
     for ax in axes[len(steps):]:
         ax.set_visible(False)
-    fig.suptitle("circled: the example the dashed line got wrong; bold: the line after w ← w + y·x")
+    fig.suptitle(tr("circled: the example the dashed line got wrong; bold: the line after w ← w + y·x"))
     return fig
 
 
-def _updates(n: int) -> str:
-    return f"{n} update" + ("" if n == 1 else "s")
+def _final_line(n: int) -> str:
+    return tr("final line (after {n} update)", n=n) if n == 1 else tr("final line (after {n} updates)", n=n)
 
 
 def _line(ax, w, lo, hi, **style):

@@ -10,6 +10,8 @@ import html
 import re
 from pathlib import Path
 
+from autograd.language import tr
+
 from . import render as _render
 
 _RECORD_SPECIAL = set('{}|<>"\\')
@@ -177,8 +179,9 @@ class Graph:
 
     def _too_big(self) -> bool:
         if self.num_nodes > AUTO_RENDER_LIMIT:
-            self._why_not = (f"{self.num_nodes} nodes are too many to draw readably: pass collapse='layer' "
-                             "or focus=... to draw_graph, or call .save('graph.svg') to draw it anyway")
+            self._why_not = tr("{n} nodes are too many to draw readably: pass collapse='layer' or focus=... to "
+                               "draw_graph, or call .save('graph.svg') to draw it anyway",
+                               n=self.num_nodes)
             return True
         return False
 

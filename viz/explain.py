@@ -6,6 +6,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from autograd.language import language, resolve, tr
+
 from .fmt import fmt
 from .scene import Scene, check_value, share
 
@@ -25,7 +27,8 @@ class Path:
 class Explanation:
     """``.text``, ``.latex``, ``.paths`` (listed ones), ``.n_paths`` (all), ``.grad`` (their sum)."""
 
-    def __init__(self, value, root, model=None, max_paths: int = 12):
+    def __init__(self, value, root, model=None, max_paths: int = 12, lang: str | None = None):
+        self.lang = resolve(lang)  # of .text's sentences; the formulas are the same in every language
         check_value(value, "value")
         self.scene = s = Scene(root, model)
         self.value, self.root = value, root
@@ -81,34 +84,39 @@ class Explanation:
         for k, (c, i) in enumerate(zip(path.nodes[1:], path.uses)):
             p = path.nodes[k]
             twice = sum(q is p for q in c.parents) > 1
-            out.append((s.name(c), s.name(p), f"operand {i + 1}" if twice else ""))
+            out.append((s.name(c), s.name(p), tr("operand {i}", i=i + 1) if twice else ""))
         return out
 
     @property
     def text(self) -> str:
+        with language(self.lang):
+            return self._text()
+
+    def _text(self) -> str:
         s = self.scene
         vn, rn = self._value_name(), s.name(self.root)
         head = f"∂{rn}/∂{vn}"
         if self.value is self.root:
-            return f"{head} = 1 (a value's derivative with respect to itself)"
+            return tr("{head} = 1 (a value's derivative with respect to itself)", head=head)
         if self.n_paths == 0:
-            return f"{head} = 0: {rn} does not depend on {vn} (no path from {vn} to {rn})"
+            return tr("{head} = 0: {rn} does not depend on {vn} (no path from {vn} to {rn})", head=head, rn=rn, vn=vn)
         if self.n_paths == 1:
-            lines = [f"{head} = the product of the local derivatives along the one path from {vn} to {rn} "
-                     "(the chain rule):"]
+            lines = [tr("{head} = the product of the local derivatives along the one path from {vn} to {rn} "
+                        "(the chain rule):", head=head, vn=vn, rn=rn)]
         else:
-            lines = [f"{head} = sum over {self.n_paths} paths from {vn} to {rn} of the product of the "
-                     "local derivatives along each path (the chain rule):"]
+            lines = [tr("{head} = sum over {n} paths from {vn} to {rn} of the product of the local derivatives "
+                        "along each path (the chain rule):", head=head, n=self.n_paths, vn=vn, rn=rn)]
         for k, path in enumerate(self.paths, 1):
             route = " → ".join(s.name(v) for v in path.nodes)
             steps = self._step_names(path)
             symbols = " · ".join(f"∂{c}/∂{p}" + (f" ({u})" if u else "") for c, p, u in steps)
             numbers = " × ".join(fmt(f) for f in path.factors)
-            lines += [f"  path {k}: {route}",
+            lines += [tr("  path {k}: {route}", k=k, route=route),
                       f"      {symbols}",
                       f"      = {numbers} = {fmt(path.product)}"]
         if len(self.paths) < self.n_paths:
-            lines.append(f"  ... and {self.n_paths - len(self.paths)} more paths (explain_grad(..., max_paths=N) lists more)")
+            lines.append(tr("  ... and {n} more paths (explain_grad(..., max_paths=N) lists more)",
+                            n=self.n_paths - len(self.paths)))
             lines.append(f"{head} = {fmt(self.grad)}")
         else:
             terms = " + ".join(fmt(p.product) for p in self.paths)
@@ -139,7 +147,7 @@ class Explanation:
         return f"$${self.latex}$$"
 
     def _repr_markdown_(self):
-        return (f"$${self.latex}$$\n\n<details><summary>as text</summary>\n\n<pre>"
+        return (f"$${self.latex}$$\n\n<details><summary>{tr('as text', lang=self.lang)}</summary>\n\n<pre>"
                 f"{html.escape(self.text)}</pre>\n</details>\n")
 
     def __str__(self):
@@ -163,7 +171,8 @@ def _num(x) -> str:
     return s.replace("batch", r"\text{batch}")
 
 
-def explain_grad(value, root, model=None, max_paths: int = 12) -> Explanation:
+def explain_grad(value, root, model=None, max_paths: int = 12, lang: str | None = None) -> Explanation:
     """∂root/∂value by the chain rule: every path from ``value`` to ``root`` as a product of
-    local derivatives, and their sum. ``.text`` (plain), ``.latex``; shows itself in Jupyter."""
-    return Explanation(value, root, model=model, max_paths=max_paths)
+    local derivatives, and their sum. ``.text`` (plain), ``.latex``; shows itself in Jupyter.
+    lang: the language of the sentences ("en", "ru"; default: ``viz.set_language``'s)."""
+    return Explanation(value, root, model=model, max_paths=max_paths, lang=lang)

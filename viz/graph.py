@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+from autograd.language import language, resolve, tr
+
 from .derivatives import op_text, operand_roles
 from .dot import Graph, attrs, choose_layout, html_label, quote, record
 from .fmt import fmt
@@ -38,7 +40,7 @@ FONT = "Helvetica"
 
 def draw_graph(root, view: str = "both", model=None, collapse="auto", focus=None,
                rankdir: str = "auto", title: str | None = None, legend: bool = True,
-               edge_labels="auto") -> Graph:
+               edge_labels="auto", lang: str | None = None) -> Graph:
     """The computation graph below ``root`` as a ``viz.Graph`` (shows itself in Jupyter).
 
     view: "forward" (each node's name, op and data), "backward" (grads; each edge: local
@@ -54,7 +56,13 @@ def draw_graph(root, view: str = "both", model=None, collapse="auto", focus=None
     to bottom (a long chain or a wide layer reads better downwards). edge_labels: write
     ∂ and the contribution on each edge (True, False, or "auto": unless only dropping them
     makes the picture fit; the legend then says so, and ``viz.explain_grad`` has the numbers).
+    lang: the language of the legend and notes ("en", "ru"; default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _draw_graph(root, view, model, collapse, focus, rankdir, title, legend, edge_labels)
+
+
+def _draw_graph(root, view, model, collapse, focus, rankdir, title, legend, edge_labels) -> Graph:
     scene = Scene(root, model)
     if view != "forward":
         _check_backpropagated(root)
@@ -64,7 +72,9 @@ def draw_graph(root, view: str = "both", model=None, collapse="auto", focus=None
         heading = title
         if level is not None and collapse == "auto":
             heading = ((title + "\n") if title else "") + (
-                f"each {level} drawn as one box to fit the page (collapse=None draws every node)")
+                tr("each neuron drawn as one box to fit the page (collapse=None draws every node)")
+                if level == "neuron" else
+                tr("each layer drawn as one box to fit the page (collapse=None draws every node)"))
         return dot_source(scene, view=view, collapse=level, focus=focus, rankdir=direction,
                           title=heading, legend=legend, edge_labels=numbers)
     directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
@@ -80,7 +90,7 @@ def _check_backpropagated(root) -> None:
         from autograd.guards import check_backpropagated
     except ImportError:  # an engine without guards
         return
-    check_backpropagated(root, "the drawing's gradients")
+    check_backpropagated(root, tr("the drawing's gradients"))
 
 
 def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rankdir: str = "LR",
@@ -134,7 +144,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
                 continue
             emitted.add(key)
             name, act, outs, count = info[key]
-            kind = f"{count} neurons, {act}" if key.startswith("L") else f"{act}(Σ w·x + b)"
+            kind = tr("{count} neurons, {act}", count=count, act=act) if key.startswith("L") else f"{act}(Σ w·x + b)"
             fields = [name, kind]
             if len(outs) == 1:
                 out = outs[0]
@@ -150,7 +160,7 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
         role = scene.role(v)
         use(role)
         if role == "constant":
-            fields = [f"const {scene.name(v)}"]
+            fields = [tr("const {name}", name=scene.name(v))]
         else:
             fields = [scene.name(v)]
         if v.parents:
@@ -199,15 +209,15 @@ def dot_source(scene: Scene, view: str = "both", collapse=None, focus=None, rank
     for (src, dst), (count, total) in merged.items():
         label = []
         if count > 1:
-            label.append((f"{count} uses", None))
+            label.append((tr("{count} uses", count=count), None))
         if show_grad and total is not None and edge_labels:
             label.append((f"grad += {fmt(total)}", GRAD_COLOUR))
         lines.append(f"  {src} -> {dst}" + attrs(label=html_label(label) if label else None,
                                                 penwidth="1.5" if count > 1 else None))
     if show_grad and not edge_labels and legend:
         title = (title + "\n" if title else "") + (
-            "edge numbers left out to fit the page: the step's text has them" if active is not None else
-            "edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out")
+            tr("edge numbers left out to fit the page: the step's text has them") if active is not None else
+            tr("edge numbers left out to fit the page: viz.explain_grad(w, root) writes them out"))
     if title or legend:
         heading = _heading(title, roles_used if legend else None, show_grad and edge_labels, view, active is not None)
         lines.append(f"  graph [labelloc=t, labeljust=l, label={heading}];")
@@ -228,18 +238,18 @@ def _heading(title, roles, show_grad: bool, view: str, replay: bool) -> str:
 
 def _legend(roles, show_grad: bool, view: str, replay: bool) -> list:
     """The key, as table rows: a swatch per kind of node drawn, and what edge labels mean."""
-    cells = [f'<TD BGCOLOR="{FILL[r]}" BORDER="1" STYLE="rounded">{html.escape(LEGEND[r])}</TD>'
+    cells = [f'<TD BGCOLOR="{FILL[r]}" BORDER="1" STYLE="rounded">{html.escape(tr(LEGEND[r]))}</TD>'
              for r in sorted(roles, key=list(FILL).index)]
     if replay:
-        cells.append(f'<TD BORDER="3" COLOR="{ACTIVE}" STYLE="rounded">active node</TD>')
-        cells.append(f'<TD BORDER="2" COLOR="{GRAD_COLOUR}" STYLE="rounded">gets grad now</TD>')
+        cells.append(f'<TD BORDER="3" COLOR="{ACTIVE}" STYLE="rounded">{html.escape(tr("active node"))}</TD>')
+        cells.append(f'<TD BORDER="2" COLOR="{GRAD_COLOUR}" STYLE="rounded">{html.escape(tr("gets grad now"))}</TD>')
     swatches = ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2"><TR>'
-                '<TD BORDER="0"><B>legend</B></TD>' + "".join(cells) + "</TR></TABLE>")
+                f'<TD BORDER="0"><B>{html.escape(tr("legend"))}</B></TD>' + "".join(cells) + "</TR></TABLE>")
     rows = [f'<TR><TD ALIGN="LEFT">{swatches}</TD></TR>']
     if show_grad:
         if view == "backward":
-            rows.append('<TR><TD ALIGN="LEFT">arrows point the way grads flow</TD></TR>')
-        rows.append('<TR><TD ALIGN="LEFT">edge: ∂ = ∂child/∂parent (local derivative)</TD></TR>')
-        rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GRAD_COLOUR}">grad += ∂ × child.grad '
-                    '(what this use adds to the parent)</FONT></TD></TR>')
+            rows.append(f'<TR><TD ALIGN="LEFT">{html.escape(tr("arrows point the way grads flow"))}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT">{html.escape(tr("edge: ∂ = ∂child/∂parent (local derivative)"))}</TD></TR>')
+        rows.append(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GRAD_COLOUR}">'
+                    f'{html.escape(tr("grad += ∂ × child.grad (what this use adds to the parent)"))}</FONT></TD></TR>')
     return rows

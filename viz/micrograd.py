@@ -18,16 +18,17 @@ from .render import FORMATS, render
 RANKDIRS = ("LR", "TB", "RL", "BT")
 
 
-def draw_dot(root, format: str = "svg", rankdir: str = "LR") -> "Digraph":
+def draw_dot(root, format: str = "svg", rankdir: str = "LR", lang: str | None = None) -> "Digraph":
     """The computation graph below ``root`` as a ``Digraph`` (micrograd's ``draw_dot``).
 
     format: the image format ``.render()`` and ``.pipe()`` write ("svg", "png" or "pdf");
-    rankdir: "LR" (left to right, the lecture's) or "TB" (top to bottom).
+    rankdir: "LR" (left to right, the lecture's) or "TB" (top to bottom); lang: "en", "ru"
+    (default: ``viz.set_language``'s; only a constant's box has words: "const").
     """
     _check_format(format)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be 'LR' (left to right) or 'TB' (top to bottom), not {rankdir!r}")
-    return Digraph(draw_graph(root, view="both", rankdir=rankdir, legend=False), format)
+    return Digraph(draw_graph(root, view="both", rankdir=rankdir, legend=False, lang=lang), format)
 
 
 def _check_format(format) -> str:

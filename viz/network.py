@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import html
 
+from autograd.language import language, resolve, tr
+
 from .dot import Graph, attrs, choose_layout, html_label, quote
 from .fmt import fmt
 from .graph import FILL, FONT
@@ -40,7 +42,8 @@ def _layers(model) -> list:
 
 
 def draw_network(model, show: str = "weights", bias: str = "label", weights="auto",
-                 rankdir: str = "LR", title: str | None = None, legend: bool = True) -> Graph:
+                 rankdir: str = "LR", title: str | None = None, legend: bool = True,
+                 lang: str | None = None) -> Graph:
     """The architecture of ``model``: input nodes x0, x1, ... (top to bottom), a column per
     layer, one straight edge per weight.
 
@@ -51,8 +54,14 @@ def draw_network(model, show: str = "weights", bias: str = "label", weights="aut
     edges are the biases). weights: write each value on its edge (True, False, or "auto":
     for a single neuron, whose edges never cross, when the picture still fits a notebook
     cell; elsewhere colour and width carry the weights, and hovering an SVG edge names it).
-    The legend and title sit above the drawing, never under an edge.
+    The legend and title sit above the drawing, never under an edge. lang: the language of
+    the headings and legend ("en", "ru"; default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _draw_network(model, show, bias, weights, rankdir, title, legend)
+
+
+def _draw_network(model, show, bias, weights, rankdir, title, legend) -> Graph:
     if show not in ("weights", "grads", "deltas"):
         raise ValueError(f"show must be 'weights', 'grads' or 'deltas', not {show!r}")
     if bias not in ("label", "node"):
@@ -108,16 +117,16 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
                                            tooltip=quote(tip))  # the number just above its line, near the input
 
     # columns: (heading, [(id, attributes)])
-    columns = [["inputs", [(f"x{i}", dict(label=quote(f"x{i}"), width="0.45", fontsize="11",
+    columns = [[tr("inputs"), [(f"x{i}", dict(label=quote(f"x{i}"), width="0.45", fontsize="11",
                                          fillcolor=quote(FILL["input"]))) for i in range(nin)]]]
     edges = []
     prev = [f"x{i}" for i in range(nin)]
     for li, layer in enumerate(layers):
         last = li == len(layers) - 1
         act = getattr(layer[0], "activation", None) or "identity"
-        kind = "output layer" if last else f"hidden layer {li + 1}"
+        kind = tr("output layer") if last else tr("hidden layer {n}", n=li + 1)
         if len(layers) == 1 and len(layer) == 1:
-            kind = "neuron"
+            kind = tr("neuron")
         nodes, ids = [], []
         for j, nr in enumerate(layer):
             nid = f"l{li}n{j}"
@@ -161,12 +170,14 @@ def _network_source(model, layers, show, bias, label_edges, rankdir, title, lege
     if legend:
         what = "w" if show == "weights" else "w.grad"
         if show == "deltas":
-            heading.append('<TR><TD ALIGN="LEFT">δ in a neuron: ∂L/∂s at its sum s = w·x + b (= b.grad); '
-                           'an edge: w.grad = x · δ of the neuron it enters</TD></TR>')
-        heading.append('<TR><TD ALIGN="LEFT"><B>legend</B>  '
-                       f'<FONT COLOR="{POSITIVE}">blue: {what} &gt; 0</FONT>   '
-                       f'<FONT COLOR="{NEGATIVE}">red: {what} &lt; 0</FONT>   '
-                       f'line width grows with |{what}| (largest {html.escape(fmt(largest, 3))})</TD></TR>')
+            heading.append('<TR><TD ALIGN="LEFT">' + html.escape(tr(
+                "δ in a neuron: ∂L/∂s at its sum s = w·x + b (= b.grad); an edge: w.grad = x · δ of the "
+                "neuron it enters")) + '</TD></TR>')
+        heading.append(f'<TR><TD ALIGN="LEFT"><B>{html.escape(tr("legend"))}</B>  '
+                       f'<FONT COLOR="{POSITIVE}">{html.escape(tr("blue: {what} > 0", what=what))}</FONT>   '
+                       f'<FONT COLOR="{NEGATIVE}">{html.escape(tr("red: {what} < 0", what=what))}</FONT>   '
+                       + html.escape(tr("line width grows with |{what}| (largest {largest})",
+                                        what=what, largest=fmt(largest, 3))) + '</TD></TR>')
     if heading:
         lines.append('  graph [labelloc=t, labeljust=l, label=<<TABLE BORDER="0" CELLSPACING="2" CELLPADDING="1">'
                      + "".join(heading) + "</TABLE>>];")

@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+from autograd.language import language, resolve, tr
+
 TRAIN, VAL, BEST = "#2563eb", "#ea580c", "#16a34a"
 
 
@@ -27,41 +29,47 @@ def _field(history, name):
     return getattr(history, name, None)
 
 
-def plot_history(history, title: str | None = None):
+def plot_history(history, title: str | None = None, lang: str | None = None):
     """Train vs validation loss (and metric, when recorded) per epoch; the best epoch marked.
 
     ``history``: an ``nn.History`` or a dict with the same keys (train_loss, val_loss,
     train_metric, val_metric, best_epoch, stopped_epoch, metric_name; epochs count from 1).
+    lang: the language of titles, labels and legend ("en", "ru"; default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _plot_history(history, title)
+
+
+def _plot_history(history, title):
     train_loss = list(_field(history, "train_loss") or [])
     if not train_loss:
-        raise ValueError("plot_history: the history has no train_loss values (was fit() run for at least one epoch?)")
+        raise ValueError(tr("plot_history: the history has no train_loss values (was fit() run for at least one epoch?)"))
     val_loss = list(_field(history, "val_loss") or [])
     train_metric = list(_field(history, "train_metric") or [])
     val_metric = list(_field(history, "val_metric") or [])
-    metric = _field(history, "metric_name") or "metric"
+    metric = tr(_field(history, "metric_name") or "metric")  # fit's names ("accuracy") are in the catalog
     best = _field(history, "best_epoch")
     stopped = _field(history, "stopped_epoch")
     epochs = list(_field(history, "epochs") or range(1, len(train_loss) + 1))
-    panels = [("loss", train_loss, val_loss)]
+    panels = [(tr("loss"), train_loss, val_loss)]
     if any(v is not None for v in train_metric + val_metric):
         panels.append((metric, train_metric, val_metric))
     fig, axes = new_figure(1, len(panels), size=(6.4, 3.4))  # stacked: readable at a cell's width
     for ax, (name, train, val) in zip(axes, panels):
-        _curve(ax, epochs, train, f"train {name}", TRAIN)
-        _curve(ax, epochs, val, f"validation {name}", VAL)
+        _curve(ax, epochs, train, tr("train {name}", name=name), TRAIN)
+        _curve(ax, epochs, val, tr("validation {name}", name=name), VAL)
         if best is not None:
-            ax.axvline(best, color=BEST, ls="--", lw=1.2, label=f"best epoch {best}")
+            ax.axvline(best, color=BEST, ls="--", lw=1.2, label=tr("best epoch {best}", best=best))
             series = val if any(v is not None for v in val) else train
             if best in epochs and series and series[epochs.index(best)] is not None:
                 y = series[epochs.index(best)]
                 ax.plot([best], [y], marker="*", ms=14, color=BEST, zorder=5)
                 ax.annotate(f"{y:.4g}", (best, y), textcoords="offset points", xytext=(6, 8), color=BEST)
         if stopped is not None:
-            ax.axvline(stopped, color="#64748b", ls=":", lw=1.2, label=f"stopped at epoch {stopped}")
-        ax.set_xlabel("epoch")
+            ax.axvline(stopped, color="#64748b", ls=":", lw=1.2, label=tr("stopped at epoch {stopped}", stopped=stopped))
+        ax.set_xlabel(tr("epoch"))
         ax.set_ylabel(name)
-        ax.set_title(name + (" (train vs validation)" if any(v is not None for v in val) else ""))
+        ax.set_title(tr("{name} (train vs validation)", name=name) if any(v is not None for v in val) else name)
         ax.grid(alpha=0.3)
         ax.legend()
     if title:
@@ -91,13 +99,20 @@ def grad_norms(model) -> dict:
     return {k: math.hypot(*v) for k, v in grads.items()}
 
 
-def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = None, ax=None):
+def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = None, ax=None,
+                    lang: str | None = None):
     """Gradient size ‖grad‖₂ per layer, input side first: vanishing gradients at a glance.
 
     ``model_or_dict``: a model (after ``backward()``), a dict {layer: norm}, or a dict of
     those to compare, e.g. {"plain": deep_model, "with skips": res_model} (grouped bars).
-    log: logarithmic y axis (default: when the sizes span more than 100×).
+    log: logarithmic y axis (default: when the sizes span more than 100×). lang: the language
+    of the labels ("en", "ru"; default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _plot_grad_norms(model_or_dict, log, title, ax)
+
+
+def _plot_grad_norms(model_or_dict, log, title, ax):
     if isinstance(model_or_dict, dict) and model_or_dict and all(
             hasattr(v, "named_parameters") or isinstance(v, dict) for v in model_or_dict.values()):
         series = {str(k): (grad_norms(v) if hasattr(v, "named_parameters") else dict(v))
@@ -130,9 +145,9 @@ def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = 
     if log:
         ax.set_yscale("log")
     ax.set_xticks(range(len(layers)), layers, rotation=30 if len(layers) > 6 else 0, ha="right" if len(layers) > 6 else "center")
-    ax.set_xlabel("layer (input → output)")
-    ax.set_ylabel("‖grad‖₂ of the layer's parameters" + (" (log scale)" if log else ""))
-    ax.set_title(title or "gradient size per layer")
+    ax.set_xlabel(tr("layer (input → output)"))
+    ax.set_ylabel(tr("‖grad‖₂ of the layer's parameters") + (tr(" (log scale)") if log else ""))
+    ax.set_title(title or tr("gradient size per layer"))
     ax.grid(axis="y", alpha=0.3)
     if len(series) > 1:
         ax.legend()
@@ -142,12 +157,18 @@ def plot_grad_norms(model_or_dict, log: bool | None = None, title: str | None = 
 DEFAULT_ACTIVATIONS = ("step", "identity", "sigmoid", "tanh", "relu", "leaky_relu")
 
 
-def plot_activations(names=None, x_range=(-4.0, 4.0)):
+def plot_activations(names=None, x_range=(-4.0, 4.0), lang: str | None = None):
     """Each activation f(x) (solid) with its derivative f'(x) (dashed), one panel each.
 
     ``names``: activation names of ``nn.activations`` (default: step, identity, sigmoid,
     tanh, relu, leaky_relu). Values and derivatives come from the same rules the graph uses.
+    lang: the language of the notes ("en", "ru"; default: ``viz.set_language``'s).
     """
+    with language(resolve(lang)):
+        return _plot_activations(names, x_range)
+
+
+def _plot_activations(names, x_range):
     from autograd import Value
     from nn import activations
     names = list(names or DEFAULT_ACTIVATIONS)
@@ -165,7 +186,7 @@ def plot_activations(names=None, x_range=(-4.0, 4.0)):
         ax.plot(xs, ys, color=TRAIN, lw=2, label="f(x)")
         ax.plot(xs, ds, color=VAL, lw=2, ls="--", label="f'(x)")
         k = int(np.argmax(ds))
-        ax.annotate(f"max f' = {ds[k]:.3g}", (xs[k], ds[k]), textcoords="offset points", xytext=(5, 5),
+        ax.annotate(tr("max f' = {value}", value=f"{ds[k]:.3g}"), (xs[k], ds[k]), textcoords="offset points", xytext=(5, 5),
                     fontsize=9, color=VAL)
         ax.set_title(name)
         ax.set_xlabel("x")

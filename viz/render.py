@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from autograd.language import tr
+
 ENV = "SCALARGRAD_GRAPHVIZ"
 NAMES = ("dot", "graphviz-pure")
 FORMATS = ("svg", "png", "pdf")
@@ -93,7 +95,7 @@ def hint() -> str:
         return f"rendering is switched off ({ENV}={forced}); showing the DOT source"
     if forced:
         return f"{ENV}={forced} is not an executable Graphviz binary; showing the DOT source"
-    return HINT + "; showing the DOT source"
+    return tr(HINT) + tr("; showing the DOT source")
 
 
 def render(source: str, format: str = "svg", dpi: int | None = None) -> bytes:

@@ -12,6 +12,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograd.language import language, resolve, tr
+
 from .derivatives import local_formula
 from .dot import Graph, choose_option
 from .fmt import fmt
@@ -43,29 +45,39 @@ class Frame:
         """The graph as it stands after this step, the active node highlighted, with the
         step's arithmetic as its title (for slides and GIFs)."""
         if self._graph is None:
-            shown = self.lines[:4] + ([f"... and {len(self.lines) - 4} more"] if len(self.lines) > 4 else [])
-            title = f"step {self.index + 1}/{len(self.replay.frames)}\n" + "\n".join(shown)
-            self._graph = Graph(self.replay.frame_source(self.index, title))
+            with language(self.replay.lang):
+                shown = self.lines[:4] + ([tr("... and {n} more", n=len(self.lines) - 4)] if len(self.lines) > 4 else [])
+                title = tr("step {i}/{n}", i=self.index + 1, n=len(self.replay.frames)) + "\n" + "\n".join(shown)
+                self._graph = Graph(self.replay.frame_source(self.index, title))
         return self._graph
 
     @property
     def picture(self) -> Graph:
         """The graph after this step without a title (a page shows the arithmetic as text)."""
-        return Graph(self.replay.frame_source(self.index, None))
+        with language(self.replay.lang):
+            return Graph(self.replay.frame_source(self.index, None))
 
     def _repr_html_(self):
         return f"<pre>{html.escape(self.text)}</pre>" + self.picture.html()
 
 
 class Replay:
-    """The frames of one backward pass; ``.widget()``, ``.save_gif(path)``, ``.save_svgs(dir)``."""
+    """The frames of one backward pass; ``.widget()``, ``.save_gif(path)``, ``.save_svgs(dir)``.
+    ``lang``: the language of the step's sentences, legends and page ("en", "ru"; default:
+    ``viz.set_language``'s when the replay is made); the arithmetic is the same in both."""
 
-    def __init__(self, root, model=None, view: str = "both", rankdir: str = "auto"):
+    def __init__(self, root, model=None, view: str = "both", rankdir: str = "auto", lang: str | None = None):
+        self.lang = resolve(lang)
+        with language(self.lang):
+            self._build(root, model, view, rankdir)
+
+    def _build(self, root, model, view, rankdir) -> None:
         self.scene = s = Scene(root, model)
         self.view, self.rankdir = view, rankdir
         self._updates = [[(root, 1.0)]]  # per frame: (node, amount added to its grad)
         rname = s.name(root)
-        self.frames = [Frame(0, root, [f"{rname}.grad = 1.0   (∂{rname}/∂{rname} = 1: the seed of backward())"], self)]
+        self.frames = [Frame(0, root, [tr("{root}.grad = 1.0   (∂{root}/∂{root} = 1: the seed of backward())",
+                                          root=rname)], self)]
         grads = {root: 1.0}
         for v in reversed(s.order):
             if not v.parents:
@@ -80,7 +92,7 @@ class Replay:
                 line = (f"{pname}.grad += {local_formula(s, v, i)} × {s.name(v)}.grad"
                         f" = {fmt(local)} × {fmt(g)} = {fmt(contrib)}")
                 if before is not None:
-                    line += f"   ({pname}.grad is now {fmt(grads[p])})"
+                    line += tr("   ({name}.grad is now {value})", name=pname, value=fmt(grads[p]))
                 lines.append(line)
                 updates.append((p, contrib))
             self._updates.append(updates)
@@ -95,7 +107,8 @@ class Replay:
 
     def frame_source(self, k: int, title: str | None) -> str:
         """DOT text of the graph after step ``k``: grads so far, the active node highlighted."""
-        return self._source(k, title, self.rankdir, self.edge_labels)
+        with language(self.lang):
+            return self._source(k, title, self.rankdir, self.edge_labels)
 
     def _source(self, k: int, title, rankdir: str, edge_labels: bool) -> str:
         return dot_source(self.scene, view=self.view, rankdir=rankdir, title=title, edge_labels=edge_labels,
@@ -116,8 +129,11 @@ class Replay:
     @property
     def text(self) -> str:
         """Every step's arithmetic, numbered."""
-        return "\n".join(f"step {f.index + 1}: " + f.text.replace("\n", "\n" + " " * (7 + len(str(f.index + 1))))
-                         for f in self.frames)
+        out = []
+        for f in self.frames:
+            head = tr("step {i}: ", lang=self.lang, i=f.index + 1)
+            out.append(head + f.text.replace("\n", "\n" + " " * len(head)))
+        return "\n".join(out)
 
     def __len__(self):
         return len(self.frames)
@@ -132,9 +148,10 @@ class Replay:
         return f"<viz.Replay: {len(self.frames)} steps of backward() from {self.scene.name(self.scene.root)}>"
 
     def _repr_html_(self):
-        return (f"<p>{len(self.frames)} steps; <code>.widget()</code> steps through them with a slider "
-                "(<code>.save_html(path)</code>: the same as one page that needs no kernel)</p>"
-                f"<pre>{html.escape(self.text)}</pre>")
+        with language(self.lang):
+            return (f"<p>{tr('{n} steps; <code>.widget()</code> steps through them with a slider', n=len(self.frames))} "
+                    f"{tr('(<code>.save_html(path)</code>: the same as one page that needs no kernel)')}</p>"
+                    f"<pre>{html.escape(self.text)}</pre>")
 
     # --- outputs ------------------------------------------------------------------------
 
@@ -145,8 +162,8 @@ class Replay:
         except ImportError:
             raise ImportError("Replay.widget() needs ipywidgets: pip install ipywidgets") from None
         n = len(self.frames)
-        play = w.Play(value=0, min=0, max=n - 1, interval=1500, description="play")
-        slider = w.IntSlider(value=0, min=0, max=n - 1, description="step",
+        play = w.Play(value=0, min=0, max=n - 1, interval=1500, description=tr("play", lang=self.lang))
+        slider = w.IntSlider(value=0, min=0, max=n - 1, description=tr("step", lang=self.lang),
                              continuous_update=False, readout=False)
         w.jslink((play, "value"), (slider, "value"))
         label = w.HTML()
@@ -154,7 +171,7 @@ class Replay:
 
         def show(change=None):
             f = self.frames[slider.value]
-            label.value = (f"<b>step {f.index + 1} of {n}</b><pre style='margin:0;white-space:pre-wrap'>"
+            label.value = (f"<b>{tr('step {i} of {n}', lang=self.lang, i=f.index + 1, n=n)}</b><pre style='margin:0;white-space:pre-wrap'>"
                            f"{html.escape(f.text)}</pre>")
             picture.value = f.picture.html()
 
@@ -167,11 +184,13 @@ class Replay:
         a play button and the arrow keys; no kernel, no network. Returns the path."""
         from .step_page import step_page
         root = self.scene.name(self.scene.root)
-        frames = [(f"step {f.index + 1} of {len(self.frames)}", f.text, f.picture) for f in self.frames]
+        with language(self.lang):
+            frames = [(tr("step {i} of {n}", i=f.index + 1, n=len(self.frames)), f.text, f.picture)
+                      for f in self.frames]
+            page = step_page(tr("backward() from {root}, step by step", root=root), frames, ms_per_step)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(step_page(f"backward() from {root}, step by step", frames, ms_per_step),
-                        encoding="utf-8")
+        path.write_text(page, encoding="utf-8")
         return str(path)
 
     def save_svgs(self, folder) -> list:
@@ -204,10 +223,11 @@ class Replay:
         return str(path)
 
 
-def backward_steps(root, model=None, view: str = "both", rankdir: str = "auto") -> Replay:
+def backward_steps(root, model=None, view: str = "both", rankdir: str = "auto", lang: str | None = None) -> Replay:
     """The backward pass from ``root`` replayed one node at a time (reverse topological order).
 
     Frame 0 seeds ``root.grad = 1``; each later frame is one node sending ``local × grad``
-    to each of its parents. The graph's own grads are not changed.
+    to each of its parents. The graph's own grads are not changed. lang: the language of the
+    sentences and legends ("en", "ru"; default: ``viz.set_language``'s).
     """
-    return Replay(root, model=model, view=view, rankdir=rankdir)
+    return Replay(root, model=model, view=view, rankdir=rankdir, lang=lang)

@@ -7,7 +7,10 @@ Each picture is shown at its natural size (1 pt = 4/3 px), shrunk to the page's 
 from __future__ import annotations
 
 import html
+import json
 import re
+
+from autograd.language import get_language, tr
 
 from .dot import DISPLAY_WIDTH, PX_PER_PT, Graph
 
@@ -39,12 +42,12 @@ SCRIPT = """
     var active = frames[k].querySelector('[data-active]');
     if (active && active.scrollIntoView) active.scrollIntoView({block: 'nearest', inline: 'nearest'});
   }
-  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = 'play'; } }
+  function stop() { if (timer) { clearInterval(timer); timer = null; play.textContent = %(play)s; } }
   slider.addEventListener('input', function () { stop(); show(+slider.value); });
   play.addEventListener('click', function () {
     if (timer) { stop(); return; }
     if (+slider.value === frames.length - 1) show(0);
-    play.textContent = 'pause';
+    play.textContent = %(pause)s;
     timer = setInterval(function () {
       if (+slider.value >= frames.length - 1) { stop(); return; }
       show(+slider.value + 1);
@@ -77,22 +80,24 @@ def inline_svg(graph: Graph, width: int = DISPLAY_WIDTH) -> str:
 
 
 def step_page(title: str, frames, ms_per_step: int = 1500) -> str:
-    """The page: ``frames`` is a list of (heading, text, Graph)."""
+    """The page: ``frames`` is a list of (heading, text, Graph); its own words (buttons, hint)
+    in the current language."""
+    words = {"play": json.dumps(tr("play")), "pause": json.dumps(tr("pause"))}
     parts = []
     for k, (heading, text, graph) in enumerate(frames):
         parts.append(f'<div class="frame" id="frame{k}" data-title="{html.escape(heading, quote=True)}">'
                      f'<pre class="step">{html.escape(text)}</pre>{inline_svg(graph)}</div>')
     n = len(frames)
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<html lang="{get_language()}"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>{STYLE % {"w": DISPLAY_WIDTH}}</style></head>
 <body>
 <h2>{html.escape(title)}</h2>
-<div class="controls"><button id="play" type="button">play</button>
-<input id="step" type="range" min="0" max="{n - 1}" value="0" step="1" aria-label="step">
+<div class="controls"><button id="play" type="button">{html.escape(tr("play"))}</button>
+<input id="step" type="range" min="0" max="{n - 1}" value="0" step="1" aria-label="{html.escape(tr("step"), quote=True)}">
 <b id="label">{html.escape(frames[0][0]) if frames else ""}</b></div>
-<p class="hint">drag the slider, or use ← → (space plays and pauses)</p>
+<p class="hint">{html.escape(tr("drag the slider, or use ← → (space plays and pauses)"))}</p>
 {"".join(parts)}
-<script>{SCRIPT % {"ms": ms_per_step}}</script>
+<script>{SCRIPT % {"ms": ms_per_step, **words}}</script>
 </body></html>
 """
