@@ -155,7 +155,7 @@ MESSAGES = {
     "blue: {what} > 0": "синий: {what} > 0",  # viz/network.py
     "red: {what} < 0": "красный: {what} < 0",  # viz/network.py
     "line width grows with |{what}| (largest {largest})":
-        "толщина линии растёт с |{what}| (наибольшее {largest})",  # viz/network.py
+        "толщина линии растёт с |{what}| (наибольшее |{what}| = {largest})",  # viz/network.py
     "δ in a neuron: ∂L/∂s at its sum s = w·x + b (= b.grad); an edge: w.grad = x · δ of the neuron it enters":
         "δ в нейроне: ∂L/∂s по его сумме s = w·x + b (= b.grad); на ребре: w.grad = x · δ нейрона, "
         "в который оно входит",  # viz/network.py (show="deltas")
@@ -247,6 +247,7 @@ MESSAGES = {
         "`pip install graphviz-pure` (или системный `dot`) либо укажите путь к ней в "
         "SCALARGRAD_GRAPHVIZ",  # viz/render.py
     "; showing the DOT source": "; показываю исходный текст DOT",  # viz/render.py
+    "computation graph": "граф вычислений",  # viz/dot.py (the picture's alt text)
 
     # --- scalargrad/demo.py: printed summary --------------------------------------------
     "scalargrad demo: {dataset}, {n} points ({n_train} train / {n_val} validation), MLP {arch} (relu), "

@@ -202,7 +202,7 @@ class Graph:
         if data is not None:
             width = round(self.display_width())
             return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
-                    f'width="{width}" style="max-width:100%;height:auto" alt="computation graph">')
+                    f'width="{width}" style="max-width:100%;height:auto" alt="{html.escape(tr("computation graph"), quote=True)}">')
         return (f"<p><i>{html.escape(self._why_not or _render.hint())}</i></p>"
                 f"<pre>{html.escape(self.source_preview())}</pre>")
 

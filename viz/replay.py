@@ -58,7 +58,8 @@ class Frame:
             return Graph(self.replay.frame_source(self.index, None))
 
     def _repr_html_(self):
-        return f"<pre>{html.escape(self.text)}</pre>" + self.picture.html()
+        with language(self.replay.lang):
+            return f"<pre>{html.escape(self.text)}</pre>" + self.picture.html()
 
 
 class Replay:
