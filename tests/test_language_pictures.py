@@ -301,3 +301,40 @@ def test_environment_variable_sets_the_pictures_language():
     assert done.stdout.split() == ["ru", "True"], done.stderr
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT)
     assert done.stdout.split() == ["en", "False"], done.stderr
+
+
+def outside_the_figure(fig) -> list:
+    """Texts (titles, labels, legend entries, annotations) that stick out of the figure: the
+    part outside is cut off in a notebook and in a saved PNG."""
+    from matplotlib.text import Text
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    box = fig.bbox
+    ticks = {id(t) for ax in fig.axes for t in ax.get_xticklabels() + ax.get_yticklabels()}  # numbers; the
+    out = []  # ones out of view are laid out but never drawn
+    for t in fig.findobj(Text):
+        if (not t.get_text() or not t.get_visible() or id(t) in ticks
+                or (t.axes is not None and not t.axes.get_visible())):
+            continue
+        e = t.get_window_extent(renderer)
+        if e.x0 < box.x0 - 1 or e.x1 > box.x1 + 1 or e.y0 < box.y0 - 1 or e.y1 > box.y1 + 1:
+            out.append(t.get_text())
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_no_figure_text_is_cut_off(trained, lang):
+    m, h, X, y = trained
+    p, PX, py = perceptron()
+    figures = {
+        "plot_history": viz.plot_history(h, lang=lang),
+        "plot_grad_norms": viz.plot_grad_norms(m, lang=lang),
+        "plot_decision_boundary": viz.plot_decision_boundary(m, X, y, resolution=20, lang=lang),
+        "plot_regression": viz.plot_regression(nn.MLP(1, [3, 1], seed=0), np.linspace(-1, 1, 9),
+                                               np.linspace(-1, 1, 9) ** 2, target=np.square, lang=lang),
+        "plot_perceptron": viz.plot_perceptron(p, PX, py, lang=lang),
+        "plot_perceptron_steps, one frame": viz.plot_perceptron_steps(p, PX, py, max_steps=1, lang=lang),
+        "plot_activations": viz.plot_activations(lang=lang),
+    }
+    cut = {kind: outside_the_figure(fig) for kind, fig in figures.items()}
+    assert not {k: v for k, v in cut.items() if v}

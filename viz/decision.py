@@ -6,7 +6,7 @@ import numpy as np
 
 from autograd.language import language, resolve, tr
 
-from .plots import TRAIN, VAL, new_figure
+from .plots import TRAIN, VAL, new_figure, wrapped
 
 CLASS_COLOURS = ["#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2"]
 
@@ -139,7 +139,7 @@ def _plot_decision_boundary(model, X, y, resolution, threshold, title, ax, span)
     _scatter(ax, X, y)
     ax.set_xlabel("x₀")
     ax.set_ylabel("x₁")
-    ax.set_title(title or tr("decision boundary"))
+    ax.set_title(wrapped(title or tr("decision boundary"), ax.figure.get_figwidth() - 2.0))  # ticks, colour bar
     _legend_off_the_data(fig, ax, own_figure)
     return fig
 
@@ -181,7 +181,8 @@ def _plot_regression(model, x, y, target, title, ax):
     mse = float(np.mean((predict(model, x.reshape(-1, 1)).reshape(len(x), -1)[:, 0] - y) ** 2))
     ax.set_xlabel("x")
     ax.set_ylabel("y")
-    ax.set_title(title or tr("regression fit (MSE on the data {mse})", mse=f"{mse:.4g}"))
+    ax.set_title(wrapped(title or tr("regression fit (MSE on the data {mse})", mse=f"{mse:.4g}"),
+                         ax.figure.get_figwidth() - 1.0))
     ax.grid(alpha=0.3)
     ax.legend()
     return fig
@@ -222,7 +223,8 @@ def _plot_perceptron(perceptron, X, y, title, ax):
     ax.set_ylim(lo[1], hi[1])
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
-    ax.set_title(title or tr("perceptron: decision line w·x + b = 0 per update"))
+    ax.set_title(wrapped(title or tr("perceptron: decision line w·x + b = 0 per update"),
+                         ax.figure.get_figwidth() - 1.0))
     _legend_off_the_data(fig, ax, own_figure)
     return fig
 
@@ -271,7 +273,8 @@ def _plot_perceptron_steps(perceptron, X, y, ncols, max_steps):
         ax.set_title(tr("update {k}", k=k))
     for ax in axes[len(steps):]:
         ax.set_visible(False)
-    fig.suptitle(tr("circled: the example the dashed line got wrong; bold: the line after w ← w + y·x"))
+    fig.suptitle(wrapped(tr("circled: the example the dashed line got wrong; bold: the line after w ← w + y·x"),
+                         fig.get_figwidth() - 0.2))
     return fig
 
 

@@ -5,6 +5,7 @@ made through pyplot and never calls ``plt.show()``: in a notebook, end the cell 
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
@@ -21,6 +22,18 @@ def new_figure(ncols: int = 1, nrows: int = 1, size=(6.4, 4.2), ax=None):
     fig, axes = plt.subplots(nrows, ncols, squeeze=False, layout="constrained",
                              figsize=(size[0] * ncols, size[1] * nrows))
     return fig, axes.ravel().tolist()
+
+
+def wrapped(text: str, inches: float, size="large") -> str:
+    """``text`` broken at spaces into lines that fit ``inches`` at font ``size`` (a title's:
+    matplotlib never wraps a title, and a Russian one is a third longer than the English)."""
+    import textwrap
+
+    from matplotlib.font_manager import FontProperties
+    points = FontProperties(size=size).get_size_in_points()
+    per_line = max(12, int(inches * 72 / (0.6 * points)))  # 0.6 em: DejaVu Sans's average letter
+    glued = re.sub(r" ([=+←×−-]) ", "\u00a0\\1\u00a0", str(text))  # a formula stays on one line
+    return "\n".join(textwrap.fill(line, per_line) for line in glued.split("\n")).replace("\u00a0", " ")
 
 
 def _field(history, name):
@@ -147,7 +160,7 @@ def _plot_grad_norms(model_or_dict, log, title, ax):
     ax.set_xticks(range(len(layers)), layers, rotation=30 if len(layers) > 6 else 0, ha="right" if len(layers) > 6 else "center")
     ax.set_xlabel(tr("layer (input → output)"))
     ax.set_ylabel(tr("‖grad‖₂ of the layer's parameters") + (tr(" (log scale)") if log else ""))
-    ax.set_title(title or tr("gradient size per layer"))
+    ax.set_title(wrapped(title or tr("gradient size per layer"), fig.get_figwidth() - 1.0))
     ax.grid(axis="y", alpha=0.3)
     if len(series) > 1:
         ax.legend()
