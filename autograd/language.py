@@ -94,7 +94,7 @@ def catalog(lang: str) -> dict[str, str]:
     return {}
 
 
-def tr(text: str, lang: str | None = None, **fmt) -> str:
+def tr(text: str, /, lang: str | None = None, **fmt) -> str:
     """``text`` in ``lang`` (default: the current language), then ``.format(**fmt)``.
 
     ``text`` is the English message, which is also the catalog key; a message with no

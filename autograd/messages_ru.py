@@ -261,11 +261,11 @@ MESSAGES = {
     ", stopped early at epoch {epoch}": ", ранняя остановка на эпохе {epoch}",  # scalargrad/demo.py
     "train accuracy: {train}%   validation accuracy: {val}%   (weights of epoch {best}, the lowest "
     "validation loss{stopped}; {seconds} s)":
-        "доля правильных ответов: обучающая выборка {train}%, валидационная {val}%   (веса эпохи "
+        "точность: на обучающей выборке {train}%, на валидационной {val}%   (веса эпохи "
         "{best} с наименьшей функцией потерь на валидационной выборке{stopped}; {seconds} с)",  # scalargrad/demo.py
     "drawing the pictures into {out}/ ...": "рисую картинки в {out}/ ...",  # scalargrad/demo.py
     "wrote {n} files to {out}/ in {seconds} s; open {uri} in a browser":
-        "записано файлов: {n} в {out}/ за {seconds} с; откройте {uri} в браузере",  # scalargrad/demo.py
+        "в {out}/ записано файлов: {n} за {seconds} с; откройте {uri} в браузере",  # scalargrad/demo.py
     "note: {note}": "примечание: {note}",  # scalargrad/demo.py
 
     # --- scalargrad/demo.py: index.html (title, facts table, sections, captions) --------
@@ -278,24 +278,24 @@ MESSAGES = {
     "training": "обучение",  # scalargrad/demo.py
     "{optimizer}, lr {lr}, batch {batch}, seed {seed}; {epochs} epochs, best {best}":
         "{optimizer}, lr {lr}, батч {batch}, seed {seed}; эпох: {epochs}, лучшая: {best}",  # scalargrad/demo.py
-    "train accuracy": "доля правильных ответов на обучающей выборке",  # scalargrad/demo.py
-    "validation accuracy": "доля правильных ответов на валидационной выборке",  # scalargrad/demo.py
+    "train accuracy": "точность на обучающей выборке",  # scalargrad/demo.py
+    "validation accuracy": "точность на валидационной выборке",  # scalargrad/demo.py
     "{dataset}: what the MLP learned": "{dataset}: чему научился MLP",  # scalargrad/demo.py
     "Training": "Обучение",  # scalargrad/demo.py
     "Loss and accuracy per epoch on the training and the validation data; the dashed line marks the "
     "epoch with the lowest validation loss, whose weights are kept (training stops after {patience} "
     "epochs without a better one: early stopping).":
-        "Функция потерь и доля правильных ответов по эпохам на обучающей и валидационной выборках; "
+        "Функция потерь и точность по эпохам на обучающей и валидационной выборках; "
         "пунктир отмечает эпоху с наименьшей функцией потерь на валидационной выборке — её веса и "
         "сохраняются (обучение останавливается, если лучше не становится {patience} эпох подряд: "
         "ранняя остановка).",  # scalargrad/demo.py (patience = 25)
     "loss and accuracy per epoch: train vs validation":
-        "функция потерь и доля правильных ответов по эпохам: обучающая и валидационная выборки",  # scalargrad/demo.py
+        "функция потерь и точность по эпохам: обучающая и валидационная выборки",  # scalargrad/demo.py
     "Decision boundary": "Граница решений",  # scalargrad/demo.py
     "The class the trained network assigns to each point of the plane, with the data on top.":
         "Класс, который обученная сеть присваивает каждой точке плоскости, а поверх — данные.",  # scalargrad/demo.py
     "decision boundary on {dataset}; validation accuracy {accuracy}%":
-        "граница решений на {dataset}; доля правильных ответов на валидационной выборке {accuracy}%",  # scalargrad/demo.py
+        "граница решений на {dataset}; точность на валидационной выборке {accuracy}%",  # scalargrad/demo.py
     "The network": "Сеть",  # scalargrad/demo.py
     "Every neuron and synapse; the colour of an edge is the sign of its weight, its width the size.":
         "Все нейроны и синапсы; цвет ребра — знак его веса, толщина — величина веса.",  # scalargrad/demo.py
@@ -315,10 +315,16 @@ MESSAGES = {
         "производная и то, что она добавляет к grad (правило цепочки).",  # scalargrad/demo.py
     "backward pass: grads and local derivatives": "обратный проход: градиенты и локальные производные",  # scalargrad/demo.py
     "Backpropagation step by step": "Обратное распространение ошибки шаг за шагом",  # scalargrad/demo.py
-    "The backward pass replayed one node at a time, in reverse topological order ({n} steps).":
-        "Обратный проход, по одному узлу за шаг, в обратном топологическом порядке (шагов: {n}).",  # scalargrad/demo.py
+    "The backward pass replayed one node at a time, in reverse topological order ({n} steps). Step through it "
+    "with a slider (or the arrow keys) on its own page, which works offline:":
+        "Обратный проход, по одному узлу за шаг, в обратном топологическом порядке (шагов: {n}). Пройти его "
+        "по шагам с ползунком (или клавишами со стрелками) можно на отдельной странице, которая работает "
+        "без интернета:",  # scalargrad/demo.py
+    "the step-through: a slider over the steps": "пошаговый разбор: ползунок по шагам",  # scalargrad/demo.py
+    "The same steps as an animation": "Те же шаги анимацией",  # scalargrad/demo.py
     "animation of the backward pass": "анимация обратного прохода",  # scalargrad/demo.py
-    "The steps as pictures": "Шаги в картинках",  # scalargrad/demo.py
+    "The steps as slides": "Шаги как слайды",  # scalargrad/demo.py
+    "One SVG per step, for slides:": "По одному SVG на шаг, для слайдов:",  # scalargrad/demo.py
     "step {i}: {text}": "шаг {i}: {text}",  # scalargrad/demo.py
     "{caption} (DOT text)": "{caption} (текст DOT)",  # scalargrad/demo.py
     "No Graphviz renderer was found, so the graphs are written as .dot text (install scalargrad[render], "

@@ -68,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="number of data points, a quarter kept for validation (default: 300)")
     demo.add_argument("--out", default="out", metavar="DIR", help="output folder (default: out)")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument("--lang", default=None, metavar="LANG",
+                      help="language of the pictures, the page and the summary: en or ru "
+                           "(default: $SCALARGRAD_LANG, else en)")
 
     graph = sub.add_parser(
         "graph", help="draw the forward/backward graph of an expression to SVG, PNG or DOT",

@@ -16,6 +16,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograd.language import LANGUAGES, language, resolve, tr
+
 from . import args as cli_args
 from .args import UsageError
 from .report import Section, write_index
@@ -48,6 +50,7 @@ class Options:
     samples: int
     out: Path
     progress: bool | None
+    lang: str  # of the pictures, index.html and the printed summary
 
 
 def options(args) -> Options:
@@ -65,15 +68,24 @@ def options(args) -> Options:
     if not 1 <= len(hidden) <= MAX_LAYERS:
         raise UsageError(f"--hidden: give 1 to {MAX_LAYERS} layer widths, e.g. 16 or 16,16")
     lr = OPTIMIZERS[optimizer] if args.lr is None else cli_args.positive(args.lr, "--lr")
+    try:
+        lang = resolve(getattr(args, "lang", None))
+    except ValueError:
+        raise UsageError(f"--lang: unknown language {args.lang!r}; choose one of {', '.join(LANGUAGES)}") from None
     return Options(
         dataset=dataset, hidden=hidden, epochs=cli_args.count(args.epochs, "--epochs", 1, 100_000),
         optimizer=optimizer, lr=lr, seed=cli_args.count(args.seed, "--seed", 0, 2**32 - 1),
         samples=cli_args.count(args.samples, "--samples", 8, 100_000), out=Path(args.out),
-        progress=False if args.no_progress else None)
+        progress=False if args.no_progress else None, lang=lang)
 
 
 def run_demo(args) -> int:
     opts = options(args)
+    with language(opts.lang):  # the pictures, the page and what is printed
+        return _run_demo(opts)
+
+
+def _run_demo(opts: Options) -> int:
     missing = [pkg for pkg, module in (("matplotlib", "matplotlib"), ("pillow", "PIL"))
                if importlib.util.find_spec(module) is None]
     if missing:
@@ -88,16 +100,16 @@ def run_demo(args) -> int:
     run = train(nn, opts)
     if run is None:
         return 1
-    print(f"drawing the pictures into {out}/ ...", flush=True)
+    print(tr("drawing the pictures into {out}/ ...", out=out), flush=True)
     pictures = Pictures(out, viz)
     sections = draw(nn, viz, run, pictures)
     if pictures.notes:
-        sections.insert(0, Section("Note", notes=sorted(set(pictures.notes))))
-    index = write_index(out, "scalargrad demo", run.facts(), sections)
-    print(f"wrote {len(pictures.written) + 1} files to {out}/ in {time.perf_counter() - start:.1f} s; "
-          f"open {index.resolve().as_uri()} in a browser")
+        sections.insert(0, Section(tr("Note"), notes=sorted(set(pictures.notes))))
+    index = write_index(out, tr("scalargrad demo"), run.facts(), sections, lang=opts.lang)
+    print(tr("wrote {n} files to {out}/ in {seconds} s; open {uri} in a browser", n=len(pictures.written) + 1,
+             out=out, seconds=f"{time.perf_counter() - start:.1f}", uri=index.resolve().as_uri()))
     for note in sorted(set(pictures.notes)):
-        print(f"note: {note}")
+        print(tr("note: {note}", note=note))
     return 0
 
 
@@ -118,12 +130,14 @@ class Run:
 
     def facts(self) -> list:
         o, h = self.opts, self.history
-        return [("dataset", f"{o.dataset}: {len(self.train[0])} train / {len(self.val[0])} validation points"),
-                ("model", f"MLP {self.arch}, relu; {len(self.model.parameters())} parameters"),
-                ("training", f"{o.optimizer}, lr {o.lr:g}, batch {BATCH_SIZE}, seed {o.seed}; "
-                             f"{len(h.train_loss)} epochs, best {h.best_epoch}"),
-                ("train accuracy", f"{100 * self.train_acc:.1f}%"),
-                ("validation accuracy", f"{100 * self.val_acc:.1f}%")]
+        return [(tr("dataset"), tr("{dataset}: {n_train} train / {n_val} validation points", dataset=o.dataset,
+                                   n_train=len(self.train[0]), n_val=len(self.val[0]))),
+                (tr("model"), tr("MLP {arch}, relu; {n} parameters", arch=self.arch, n=len(self.model.parameters()))),
+                (tr("training"), tr("{optimizer}, lr {lr}, batch {batch}, seed {seed}; {epochs} epochs, best {best}",
+                                    optimizer=o.optimizer, lr=f"{o.lr:g}", batch=BATCH_SIZE, seed=o.seed,
+                                    epochs=len(h.train_loss), best=h.best_epoch)),
+                (tr("train accuracy"), f"{100 * self.train_acc:.1f}%"),
+                (tr("validation accuracy"), f"{100 * self.val_acc:.1f}%")]
 
 
 def train(nn, opts: Options) -> Run | None:
@@ -145,9 +159,10 @@ def train(nn, opts: Options) -> Run | None:
     Optimizer = nn.optim.Adam if opts.optimizer == "adam" else nn.optim.SGD
     optimizer = Optimizer(model.parameters(), lr=opts.lr)
     arch = "-".join(map(str, [2, *sizes]))
-    print(f"scalargrad demo: {opts.dataset}, {len(X)} points ({len(split.train[0])} train / "
-          f"{len(split.val[0])} validation), MLP {arch} (relu), {opts.optimizer} lr {opts.lr:g}, "
-          f"up to {opts.epochs} epochs, batch {BATCH_SIZE}", flush=True)
+    print(tr("scalargrad demo: {dataset}, {n} points ({n_train} train / {n_val} validation), MLP {arch} (relu), "
+             "{optimizer} lr {lr}, up to {epochs} epochs, batch {batch}", dataset=opts.dataset, n=len(X),
+             n_train=len(split.train[0]), n_val=len(split.val[0]), arch=arch, optimizer=opts.optimizer,
+             lr=f"{opts.lr:g}", epochs=opts.epochs, batch=BATCH_SIZE), flush=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a diverging loss is reported below
         history = nn.fit(model, loss_fn, optimizer, split.train, val=split.val, epochs=opts.epochs,
@@ -155,16 +170,18 @@ def train(nn, opts: Options) -> Run | None:
                          progress=opts.progress, seed=opts.seed)
     losses = history.train_loss + history.val_loss
     if history.best_epoch is None or not all(map(math.isfinite, losses)):
-        print(f"scalargrad demo: training diverged: the loss became {losses[-1]} in epoch "
-              f"{len(history.train_loss)} with {opts.optimizer} lr {opts.lr:g}; try a smaller --lr "
-              f"(the default for {opts.optimizer} is {OPTIMIZERS[opts.optimizer]:g})", file=sys.stderr)
+        print(tr("scalargrad demo: training diverged: the loss became {loss} in epoch {epoch} with {optimizer} "
+                 "lr {lr}; try a smaller --lr (the default for {optimizer} is {default})", loss=losses[-1],
+                 epoch=len(history.train_loss), optimizer=opts.optimizer, lr=f"{opts.lr:g}",
+                 default=f"{OPTIMIZERS[opts.optimizer]:g}"), file=sys.stderr)
         return None
     run = Run(opts, model, X, y, split.train, split.val, history, arch,
               _accuracy(nn, model, *split.train, threshold), _accuracy(nn, model, *split.val, threshold))
-    stopped = f", stopped early at epoch {history.stopped_epoch}" if history.stopped_epoch else ""
-    print(f"train accuracy: {100 * run.train_acc:.1f}%   validation accuracy: {100 * run.val_acc:.1f}%   "
-          f"(weights of epoch {history.best_epoch}, the lowest validation loss{stopped}; "
-          f"{time.perf_counter() - start:.1f} s)", flush=True)
+    stopped = tr(", stopped early at epoch {epoch}", epoch=history.stopped_epoch) if history.stopped_epoch else ""
+    print(tr("train accuracy: {train}%   validation accuracy: {val}%   (weights of epoch {best}, the lowest "
+             "validation loss{stopped}; {seconds} s)", train=f"{100 * run.train_acc:.1f}",
+             val=f"{100 * run.val_acc:.1f}", best=history.best_epoch, stopped=stopped,
+             seconds=f"{time.perf_counter() - start:.1f}"), flush=True)
     return run
 
 
@@ -172,7 +189,8 @@ def draw(nn, viz, run: Run, pictures: Pictures) -> list:
     """Write every picture of ``run``; return the sections of index.html that show them."""
     o, arch = run.opts, run.arch
     pictures.figure(viz.plot_history(run.history, title=f"{o.dataset}: MLP {arch}"), "loss.png")
-    pictures.figure(viz.plot_decision_boundary(run.model, run.X, run.y, title=f"{o.dataset}: what the MLP learned"),
+    pictures.figure(viz.plot_decision_boundary(run.model, run.X, run.y,
+                                               title=tr("{dataset}: what the MLP learned", dataset=o.dataset)),
                     "decision_boundary.png")
     network = pictures.graph(viz.draw_network(run.model, title=f"MLP {arch}"), "network")
     neuron, example, root = one_neuron(nn, run.model, run.train[0])
@@ -183,33 +201,35 @@ def draw(nn, viz, run: Run, pictures: Pictures) -> list:
     page = pictures.step_page(replay, "backward_steps.html")
     x_text = ", ".join(f"{v:.3g}" for v in example)
     return [
-        Section("Training", "Loss and accuracy per epoch on the training and the validation data; "
-                "the dashed line marks the epoch with the lowest validation loss, whose weights are kept "
-                f"(training stops after {PATIENCE} epochs without a better one: early stopping).",
-                pictures=[("loss.png", "loss and accuracy per epoch: train vs validation")]),
-        Section("Decision boundary", "The class the trained network assigns to each point of the plane, "
-                "with the data on top.",
-                pictures=[("decision_boundary.png", f"decision boundary on {o.dataset}; "
-                           f"validation accuracy {100 * run.val_acc:.1f}%")]),
-        Section("The network", "Every neuron and synapse; the colour of an edge is the sign of its weight, "
-                "its width the size.", **network("network diagram of the trained MLP " + arch)),
-        Section("One example through one neuron: forward",
-                "The first hidden neuron <code>layers.0.neurons.0</code> on the training example "
-                f"x = ({x_text}), drawn as micrograd's graph: one node per * and +, then the activation. "
-                "Each box shows the value computed in the forward pass.",
-                **forward(f"forward pass: a = relu(w·x + b) at x = ({x_text})")),
-        Section("The same neuron: backward",
-                "After <code>backward()</code>: each box holds d(output)/d(node); each edge the local "
-                "derivative and what it adds to the grad (the chain rule).",
-                **backward("backward pass: grads and local derivatives")),
-        Section("Backpropagation step by step",
-                "The backward pass replayed one node at a time, in reverse topological order "
-                f"({len(replay.frames)} steps). Step through it with a slider (or the arrow keys) "
-                "on its own page, which works offline:", **page("the step-through: a slider over the steps"),
-                ),
-        Section("The same steps as an animation", "", **gif("animation of the backward pass")),
-        Section("The steps as slides", "One SVG per step, for slides:",
-                **frames([f"step {i + 1}: {f.text}" for i, f in enumerate(replay.frames)])),
+        Section(tr("Training"), tr(
+                "Loss and accuracy per epoch on the training and the validation data; the dashed line marks the "
+                "epoch with the lowest validation loss, whose weights are kept (training stops after {patience} "
+                "epochs without a better one: early stopping).", patience=PATIENCE),
+                pictures=[("loss.png", tr("loss and accuracy per epoch: train vs validation"))]),
+        Section(tr("Decision boundary"), tr("The class the trained network assigns to each point of the plane, "
+                                            "with the data on top."),
+                pictures=[("decision_boundary.png", tr("decision boundary on {dataset}; validation accuracy "
+                                                       "{accuracy}%", dataset=o.dataset,
+                                                       accuracy=f"{100 * run.val_acc:.1f}"))]),
+        Section(tr("The network"), tr("Every neuron and synapse; the colour of an edge is the sign of its weight, "
+                                      "its width the size."),
+                **network(tr("network diagram of the trained MLP {arch}", arch=arch))),
+        Section(tr("One example through one neuron: forward"), tr(
+                "The first hidden neuron <code>layers.0.neurons.0</code> on the training example x = ({x}), drawn "
+                "as micrograd's graph: one node per * and +, then the activation. Each box shows the value computed "
+                "in the forward pass.", x=x_text),
+                **forward(tr("forward pass: a = relu(w·x + b) at x = ({x})", x=x_text))),
+        Section(tr("The same neuron: backward"), tr(
+                "After <code>backward()</code>: each box holds d(output)/d(node); each edge the local derivative "
+                "and what it adds to the grad (the chain rule)."),
+                **backward(tr("backward pass: grads and local derivatives"))),
+        Section(tr("Backpropagation step by step"), tr(
+                "The backward pass replayed one node at a time, in reverse topological order ({n} steps). Step "
+                "through it with a slider (or the arrow keys) on its own page, which works offline:",
+                n=len(replay.frames)), **page(tr("the step-through: a slider over the steps"))),
+        Section(tr("The same steps as an animation"), "", **gif(tr("animation of the backward pass"))),
+        Section(tr("The steps as slides"), tr("One SVG per step, for slides:"),
+                **frames([tr("step {i}: {text}", i=i + 1, text=f.text) for i, f in enumerate(replay.frames)])),
     ]
 
 
@@ -260,9 +280,9 @@ class Pictures:
         self.written: list = []
         self.notes: list = []
         if not self.can_render:
-            self.notes.append("No Graphviz renderer was found, so the graphs are written as .dot text "
-                              "(install scalargrad[render], or a system Graphviz, then run the demo again; "
-                              "or render one yourself: dot -Tsvg network.dot -o network.svg).")
+            self.notes.append(tr("No Graphviz renderer was found, so the graphs are written as .dot text "
+                                 "(install scalargrad[render], or a system Graphviz, then run the demo again; "
+                                 "or render one yourself: dot -Tsvg network.dot -o network.svg)."))
 
     def _write(self, name: str, data: bytes) -> str:
         path = self.out / name
@@ -293,7 +313,7 @@ class Pictures:
         try:
             return graph.render(fmt)
         except RuntimeError as e:
-            self.notes.append(f"Graphviz could not draw a graph, written as .dot instead: {e}")
+            self.notes.append(tr("Graphviz could not draw a graph, written as .dot instead: {error}", error=e))
             return None
 
     def _drop(self, name: str) -> None:
@@ -307,7 +327,8 @@ class Pictures:
         self._drop(f"{stem}.dot" if svg is not None else f"{stem}.svg")
 
         def fields(caption):
-            return {"pictures": [(name, caption)]} if svg is not None else {"links": [(name, caption + " (DOT text)")]}
+            return ({"pictures": [(name, caption)]} if svg is not None else
+                    {"links": [(name, tr("{caption} (DOT text)", caption=caption))]})
         return fields
 
     def step_page(self, replay, name: str):
@@ -344,7 +365,7 @@ class Pictures:
                 gif_name = f"{folder}.gif"
                 self.written.append(gif_name)
             except (RuntimeError, OSError, ImportError) as e:
-                self.notes.append(f"The animated GIF could not be made: {e}")
+                self.notes.append(tr("The animated GIF could not be made: {error}", error=e))
 
         def gif_fields(caption):
             return {"pictures": [(gif_name, caption)]} if gif_name else {}

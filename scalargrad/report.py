@@ -30,10 +30,11 @@ class Section:
     grid: bool = False  # many small pictures side by side (the step-through frames)
 
 
-def write_index(folder: Path, title: str, facts: list, sections: list) -> Path:
-    """Write ``folder/index.html``; ``facts`` is a list of (name, value) rows shown on top."""
+def write_index(folder: Path, title: str, facts: list, sections: list, lang: str = "en") -> Path:
+    """Write ``folder/index.html``; ``facts`` is a list of (name, value) rows shown on top;
+    ``lang``: the language the page is written in (its ``<html lang>``)."""
     esc = html.escape
-    parts = [f"<!doctype html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>{esc(title)}</title>",
+    parts = [f"<!doctype html>\n<html lang='{esc(lang)}'>\n<head>\n<meta charset='utf-8'>\n<title>{esc(title)}</title>",
              f"<style>{STYLE}</style>\n</head>\n<body>", f"<h1>{esc(title)}</h1>"]
     if facts:
         rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(str(v))}</td></tr>" for k, v in facts)
