@@ -6,9 +6,8 @@ import pytest
 
 import nn
 from autograd import Value
-from autograd.fused import batched_layer
-from autograd.graph import backward_order
-from autograd.neuron_grads import BatchedNeuronGrads
+from nn.batched import BatchedNeuronGrads, batched_layer
+from autograd.fast import backward_order
 
 RNG = np.random.default_rng(11)
 X = RNG.normal(size=(6, 4))

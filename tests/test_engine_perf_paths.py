@@ -12,9 +12,9 @@ import weakref
 import pytest
 
 from autograd import Value, gc_paused, topological_order
-from autograd.graph import backward_order
-from autograd.ops import ZeroGrads, zeros
-from autograd.value import _node
+from autograd import make_node
+from autograd.fast import backward_order
+from nn.fused import ZeroGrads, zeros
 
 
 def random_graph(seed: int, n_leaves: int = 6, n_ops: int = 60):
@@ -94,7 +94,7 @@ def test_intermediate_grads_are_recomputed_on_every_backward():
 
 
 def _zero_local_node(a, b):
-    return _node(a.data * b.data, "custom", (a, b, a), zeros(3))
+    return make_node(a.data * b.data, "custom", (a, b, a), zeros(3))
 
 
 def test_zero_grads_is_a_tuple_of_zeros_shared_per_length():
