@@ -112,7 +112,7 @@ def _forward_hint(op: str, parents) -> str:
                 "given as a leaf; check the data you feed in (Value(float('nan')) is allowed).")
     if op == "exp":
         return "Hint: e**x overflows a float for x > ~709; scale the input down, or use sigmoid/softplus."
-    if op in ("*", "**", "/", "+", "-", "neuron"):
+    if op in ("*", "**", "/", "+", "-") or op.startswith("neuron"):
         return ("Hint: the result is beyond the float range (~1.8e308) or is inf - inf / 0 * inf: "
                 "values grew too large; lower the learning rate or normalise the inputs.")
     return "Hint: check the operand values above against the op's domain."

@@ -167,7 +167,8 @@ def check_stale_data(root, limit: int | None = None) -> None:
 
 def _recheck(node) -> None:
     """Raise StaleDataError if ``node``'s op, rerun on its operands' current data, differs."""
-    if node.op == "neuron" and node.data.__class__ is not float:
+    fused = node.op == "neuron" or node.op.startswith("neuron_")  # nn's fused neuron
+    if fused and node.data.__class__ is not float:
         w = getattr(node.local_grads, "w", None)  # a batched neuron keeps the weights it used
         if w is not None:
             now = np.array([p.data for p in node.parents[:len(w)]], dtype=float)
@@ -175,7 +176,7 @@ def _recheck(node) -> None:
                 _raise_stale(node, "its weights' .data are not the ones it was computed with")
         return
     data = [p.data for p in node.parents]
-    if node.op == "neuron":
+    if fused:
         fresh = _neuron_locals_match(node, data)
         if fresh is None or fresh:
             return

@@ -14,7 +14,7 @@ import numpy as np
 from autograd import DomainError, is_grad_enabled, make_node
 from autograd.xp import ARRAY
 
-from .fused import FactoredGrads
+from .fused import OP_OF_RULE, FactoredGrads
 
 
 def stacked(xd: list):
@@ -61,8 +61,9 @@ def batched_layer(neurons: list, xs: tuple, xd: list, params=None):
     if record:
         group = InputGroup(xs, X, W, D, [n[0] for n in neurons], all(n[5] for n in neurons))
     out = []
+    op = OP_OF_RULE[rule]
     for i, (wb, _, _, _, label, _) in enumerate(neurons):
-        node = make_node(Y[i], "neuron", wb + xs, BatchedNeuronGrads(group, i) if record else ())
+        node = make_node(Y[i], op, wb + xs, BatchedNeuronGrads(group, i) if record else ())
         node.label = label
         out.append(node)
     return out

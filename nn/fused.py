@@ -2,7 +2,7 @@
 
 micrograd builds a neuron from n products, n sums and an activation node; for a network
 that is most of the graph, and most of the time of every training step. Here a neuron is
-one node with op ``"neuron"`` whose parents are ``(w_0 .. w_{n-1}, b, x_0 .. x_{n-1})``
+one node with op ``"neuron_<activation>"`` (``"neuron"`` without one) whose parents are ``(w_0 .. w_{n-1}, b, x_0 .. x_{n-1})``
 (so n = (len(parents) - 1) // 2) and whose local grads are the chain rule done by hand:
 
     z = Σ w_i·x_i + b,   y = act(z)
@@ -63,33 +63,60 @@ _ONE = (1.0,)  # the identity's derivative
 
 
 def neuron_op(xp, *operands):
-    """y = Σ w_i·x_i + b;  dy/dw_i = x_i, dy/db = 1, dy/dx_i = w_i   (operands w..., b, x...; act: see below)
+    """y = Σ w_i·x_i + b;  dy/dw_i = x_i, dy/db = 1, dy/dx_i = w_i   (operands w..., b, x...)
 
-    The table's form of ``neuron_rule`` (one operand list): with an activation the node's
-    op is "neuron" too, and d act/dz multiplies every local grad.
+    The table's form of ``neuron_rule`` for a neuron without activation (one operand list).
     """
     n = (len(operands) - 1) // 2
     return neuron_rule(xp, operands[:n], operands[n], operands[n + 1:])
 
 
 NEURON = register_op("neuron", neuron_op, arity=-1)  # variadic: 2n + 1 operands
+OP_OF_RULE = {None: "neuron"}  # activation rule -> the op string of a fused neuron that uses it
+
+
+def _register_neuron_op(name: str, rule) -> None:
+    """``OPS["neuron_<name>"]``: the fused neuron with activation ``name``, its math stated."""
+    def table_rule(xp, *operands):
+        n = (len(operands) - 1) // 2
+        return neuron_rule(xp, operands[:n], operands[n], operands[n + 1:], rule)
+
+    a = name
+    table_rule.__doc__ = (f"y = {a}(z), z = Σ w_i·x_i + b;  dy/dw_i = {a}'(z)·x_i, dy/db = {a}'(z), "
+                          f"dy/dx_i = {a}'(z)·w_i   ({a}: {OPS[name].math})")
+    OP_OF_RULE[rule] = register_op(f"neuron_{name}", table_rule, arity=-1).name
 
 
 def activation_rule(name):
-    """The ``ops.py`` rule of activation ``name`` ("relu", "tanh", ...); None for identity."""
+    """The ``ops.py`` rule of activation ``name`` ("relu", "tanh", ...); None for identity.
+    A neuron that uses it records op "neuron_<name>" (``OP_OF_RULE``), also in ``OPS``."""
     if name is None or name in ("identity", "linear"):
         return None
     op = OPS.get(name)
-    if op is None or op.arity != 1:
+    if op is None or op.arity != 1 or name.startswith("neuron"):
         raise ValueError(
             f"unknown activation {name!r} for a fused neuron; use None/'identity' or one of "
             + ", ".join(sorted(k for k, o in OPS.items() if o.arity == 1))
         )
+    if op.rule not in OP_OF_RULE:
+        _register_neuron_op(name, op.rule)
     return op.rule
 
 
+def activation_of(op: str):
+    """The activation name recorded in a fused neuron's op string ("neuron_tanh" -> "tanh";
+    "neuron" -> "identity"), or None when ``op`` is not a fused neuron's."""
+    if op == "neuron":
+        return "identity"
+    return op[len("neuron_"):] if op.startswith("neuron_") else None
+
+
+for _name in ("sigmoid", "tanh", "relu", "leaky_relu", "step", "softplus"):  # nn's activations
+    activation_rule(_name)
+
+
 def neuron(w, b, x, activation=None, **params) -> Value:
-    """act(Σ w_i·x_i + b) as one node of op "neuron" (parents w..., b, x...).
+    """act(Σ w_i·x_i + b) as one node of op "neuron_<act>" (parents w..., b, x...).
 
     ``w``: list of Values; ``b``: a Value; ``x``: list of Values or numbers (numbers become
     constant leaves); ``activation``: None, "identity", or a one-operand op name of ``OPS``
@@ -124,8 +151,8 @@ def fused_node(xp, parents: tuple, wd: list, bd, xd: list, rule, params) -> Valu
         else:  # the common case: no ** call
             y, local = neuron_rule(xp, wd, bd, xd, rule)
     except DomainError as e:
-        raise DomainError(f"{e}; {describe_operands('neuron', parents)}") from None
-    return make_node(y, "neuron", parents, local)
+        raise DomainError(f"{e}; {describe_operands(OP_OF_RULE[rule], parents)}") from None
+    return make_node(y, OP_OF_RULE[rule], parents, local)
 
 
 def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
@@ -159,7 +186,7 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
             else:
                 y, local = neuron_rule(SCALAR, wd, data[hi], xd, rule)
             node = new(Value)
-            node.data, node.grad, node.label, node.op = y, 0.0, label, "neuron"
+            node.data, node.grad, node.label, node.op = y, 0.0, label, OP_OF_RULE[rule]
             node.parents, node.local_grads = wb + xs, local
             append(node)
     except DomainError:  # _fused names the neuron's operands
