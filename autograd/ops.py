@@ -5,7 +5,7 @@ The same rule serves scalar Values (Python floats, via ``xp = SCALAR``) and batc
 Values (1-D numpy arrays, via ``xp = ARRAY``): a rule only calls functions through ``xp``
 (see ``xp.py``). Tests, docs and ``viz`` iterate over ``OPS``; adding an op is one entry
 here plus a line in ``value.py`` that names it as a method or operator. Ops defined
-elsewhere (nn's fused neuron, a student's ``Function``) join the same table through
+elsewhere (nn's layers, a student's ``Function``) join the same table through
 ``register_op``.
 
 Room for higher-order gradients: because a rule computes its local derivatives only

@@ -162,7 +162,7 @@ class Value:
         return self.data
 
     def __float__(self) -> float:
-        """Refused while recording (math.exp(v) would leave the graph); see ``batch.as_float``."""
+        """An error while recording (math.exp(v) would leave the graph); see ``batch.as_float``."""
         return batch.as_float(self)
 
     def __repr__(self) -> str:
