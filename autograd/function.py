@@ -199,7 +199,7 @@ def _diagnose(names, final, added, want, numeric, start, atol, rtol) -> str:
                 "value used in several places collects all of them.")
     if _close(added, numeric, atol, rtol):
         return ("you forgot the upstream gradient: multiply the local derivative by out.grad "
-                "(chain rule: d L/d x = d out/d x · d L/d out), e.g. x.grad += 3 * x.data**2 * out.grad.")
+                "(chain rule: d L/d x = d out/d x · d L/d out): x.grad += (local derivative) * out.grad.")
     if _close(added, [-w for w in want], atol, rtol):
         return "the sign is flipped: every grad added has the opposite sign of the true one."
     for i, got in enumerate(added):
