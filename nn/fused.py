@@ -189,7 +189,7 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
             node.data, node.grad, node.label, node.op = y, 0.0, label, OP_OF_RULE[rule]
             node.parents, node.local_grads = wb + xs, local
             append(node)
-    except DomainError:  # _fused names the neuron's operands
+    except DomainError:  # fused_node names the neuron's operands
         wb, lo, hi, rule = neurons[len(out)][:4]
         fused_node(xp, wb + xs, data[lo:hi], data[hi], xd, rule, {})
         raise

@@ -232,7 +232,7 @@ def test_weights_changed_between_calls_are_read_again():
 
 
 def _grads_by_public_neurons(model, rows):
-    """The same per-sample graphs from autograd.fused.neuron (local grads as plain tuples)."""
+    """The same per-sample graphs from nn.fused.neuron (local grads as plain tuples)."""
     model.zero_grad()
     outs = []
     for row in rows:

@@ -53,8 +53,7 @@ def test_every_op_has_test_inputs():
 
 
 # Ops registered by other modules and tested in their own files (variadic or batch-only ops).
-EXTERNAL_TESTS = {"neuron": "tests/test_nn_fused.py", "square_sum": "tests/test_nn_fused.py",
-                  "logsumexp": "tests/test_nn_fused.py", "cross_entropy": "tests/test_nn_fused.py",
+EXTERNAL_TESTS = {"neuron": "tests/test_nn_fused.py",
                   "sum": "tests/test_batched.py", "mean": "tests/test_batched.py"}
 
 
