@@ -7,6 +7,7 @@ import numbers
 import numpy as np
 
 from .grad_mode import is_grad_enabled
+from .xp import ARRAY
 
 _REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
 
@@ -67,11 +68,10 @@ def on_arrays(rule, *args, **params):
     numpy's warnings are silenced: the rules already return inf or nan where the math
     does (as the float path does), and raise ``DomainError`` for inputs outside the domain.
     """
-    from .ops import ARRAY
-    from .value import describe_operands
-
     if len(args) == 2 and args[0].data.__class__ is args[1].data.__class__ is np.ndarray \
             and args[0].data.size != args[1].data.size:
+        from .value import describe_operands
+
         sizes = sorted(a.data.size for a in args)
         raise ValueError(f"batch sizes differ ({sizes[0]} vs {sizes[1]}): "
                          f"{describe_operands(rule.symbol, args)}; every batched Value in "
@@ -109,7 +109,7 @@ def batch_rows(M: np.ndarray) -> tuple:
 
 def _is_real_array(data) -> bool:
     """True for an array-like of real numbers that numpy can hold as float64."""
-    if isinstance(data, (str, bytes)) or hasattr(data, "parents") or not hasattr(data, "__len__"):
+    if isinstance(data, (str, bytes)) or not hasattr(data, "__len__") or hasattr(data, "parents"):
         return False
     try:
         return np.asarray(data).dtype.kind in "biuf"

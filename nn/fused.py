@@ -30,6 +30,7 @@ import numpy as np
 
 from autograd import DomainError, Kernel, Value, constant, describe_operands, hooks, is_grad_enabled
 from autograd import OPS, make_node, register_op
+from autograd.grad_mode import FAST  # True: recording in every thread, no node hook
 from autograd.xp import ARRAY, SCALAR
 
 
@@ -167,7 +168,7 @@ def fused_layer(neurons: list, data: list, xs: tuple, xd: list) -> list:
     xp = xp_of(xd)
     out = []
     append = out.append
-    if xp is not SCALAR or not is_grad_enabled() or hooks.watching_nodes():
+    if xp is not SCALAR or not FAST.plain and (not is_grad_enabled() or hooks.watching_nodes()):
         for wb, lo, hi, rule, label, _ in neurons:  # one by one (detect_anomaly() sees each node)
             node = fused_node(xp, wb + xs, data[lo:hi], data[hi], xd, rule, {})
             node.label = label

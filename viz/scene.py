@@ -13,7 +13,6 @@ from nn.fused import activation_of
 from .fmt import fmt
 
 
-
 def check_value(v, what: str = "root") -> None:
     """TypeError unless ``v`` looks like a graph node (a Value)."""
     if not all(hasattr(v, a) for a in ("data", "grad", "parents", "local_grads", "op")):
