@@ -56,9 +56,10 @@ def _unary_op(rule):
     symbol = rule.symbol
 
     def apply(a, **params):
+        ad = a.data
         try:
-            if a.data.__class__ is float:
-                y, local = rule(SCALAR, a.data, **params) if params else rule(SCALAR, a.data)
+            if ad.__class__ is float:
+                y, local = rule(SCALAR, ad, **params) if params else rule(SCALAR, ad)
             else:
                 y, local = batch.on_arrays(rule, a, **params)
         except DomainError as e:

@@ -345,3 +345,22 @@ def test_the_fused_neuron_records_its_activation_and_viz_reads_it():
     w, b = [Value(1.0)], Value(0.0)
     for act in ("relu", "step"):
         assert neuron_activation(neuron(w, b, [0.0], act)) == act
+
+
+@pytest.mark.parametrize("act", ["identity", "tanh", "relu", "sigmoid", "leaky_relu", "softplus", "step"])
+def test_fused_neuron_ops_match_pytorch(act):
+    torch = pytest.importorskip("torch")
+    from autograd import OPS
+
+    F = torch.nn.functional
+    fn = {"identity": lambda z: z, "tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
+          "leaky_relu": lambda z: F.leaky_relu(z, 0.01), "softplus": F.softplus,
+          "step": lambda z: (z > 0).to(z.dtype)}[act]
+    point = [0.5, -1.2, 0.3, 0.9, 0.7]  # w0, w1, b, x0, x1
+    rule = OPS["neuron" if act == "identity" else f"neuron_{act}"].rule
+    y, local = rule(SCALAR, *point)
+    t = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    ty = fn(t[0] * t[3] + t[1] * t[4] + t[2])
+    grads = torch.autograd.grad(ty, t, allow_unused=True) if ty.requires_grad else [None] * 5
+    assert y == pytest.approx(ty.item(), rel=1e-12, abs=1e-15)
+    assert list(local) == pytest.approx([0.0 if g is None else g.item() for g in grads], rel=1e-12, abs=1e-15)
