@@ -33,6 +33,7 @@ import weakref
 
 import numpy as np
 
+from . import hooks
 from .ops import ARRAY, OPS, SCALAR, DomainError
 
 
@@ -60,8 +61,18 @@ STALE_CHECK_NODES = 32
 STEP_CHECK_PARAMS = 16
 BATCHED_CHECK_COST = 8  # a batched node's recheck costs numpy calls: it counts as 8 nodes
 
-# read by Value.backward on every call: False when no backward guard is on
-checks_backward = _on["stale_data"] or _on["backward_non_output"]
+_hook = None  # the before-backward hook (hooks.py), installed while a backward guard is on
+
+
+def _sync_hook() -> None:
+    """Install ``before_backward`` as a hook while stale_data or backward_non_output is on."""
+    global _hook
+    want = _on["stale_data"] or _on["backward_non_output"]
+    if want and _hook is None:
+        _hook = hooks.before_backward(before_backward)
+    elif not want and _hook is not None:
+        _hook.remove()
+        _hook = None
 
 
 def _off_hint(name: str) -> str:
@@ -70,11 +81,10 @@ def _off_hint(name: str) -> str:
 
 def set_enabled(name: str, on: bool = True) -> None:
     """Switch guard ``name`` (a key of ``GUARDS``) on or off."""
-    global checks_backward
     if name not in GUARDS:
         raise ValueError(f"unknown guard {name!r}; the guards are: {', '.join(GUARDS)}")
     _on[name] = bool(on)
-    checks_backward = _on["stale_data"] or _on["backward_non_output"]
+    _sync_hook()
 
 
 def is_enabled(name: str) -> bool:
@@ -103,8 +113,8 @@ def disabled(*names: str):
 _roots: weakref.WeakSet = weakref.WeakSet()  # nodes backward() has started from
 
 
-def before_backward(root) -> None:
-    """Called by ``Value.backward`` before it writes any grad (when ``checks_backward``)."""
+def before_backward(root, grad=1.0) -> None:
+    """Hook run by ``Value.backward`` before it writes any grad (while a backward guard is on)."""
     if not root.parents:
         return
     if _on["backward_non_output"]:
@@ -157,7 +167,8 @@ def check_stale_data(root, limit: int | None = None) -> None:
 
 def _recheck(node) -> None:
     """Raise StaleDataError if ``node``'s op, rerun on its operands' current data, differs."""
-    if node.op == "neuron" and node.data.__class__ is not float:
+    fused = node.op == "neuron" or node.op.startswith("neuron_")  # nn's fused neuron
+    if fused and node.data.__class__ is not float:
         w = getattr(node.local_grads, "w", None)  # a batched neuron keeps the weights it used
         if w is not None:
             now = np.array([p.data for p in node.parents[:len(w)]], dtype=float)
@@ -165,7 +176,7 @@ def _recheck(node) -> None:
                 _raise_stale(node, "its weights' .data are not the ones it was computed with")
         return
     data = [p.data for p in node.parents]
-    if node.op == "neuron":
+    if fused:
         fresh = _neuron_locals_match(node, data)
         if fresh is None or fresh:
             return
@@ -339,3 +350,6 @@ def _name(node, short: bool = False) -> str:
     if node.label:
         return node.label if short else f"{node.label!r}"
     return "root" if short else f"the output (op {node.op!r})"
+
+
+_sync_hook()
