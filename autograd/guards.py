@@ -28,12 +28,11 @@ import contextlib
 import inspect
 import math
 import os
-import warnings
 import weakref
 
 import numpy as np
 
-from . import hooks
+from . import hooks, user_warnings
 from .ops import ARRAY, OPS, SCALAR, DomainError
 
 
@@ -127,14 +126,14 @@ def before_backward(root, grad=1.0) -> None:
 
 def _warn_non_output(root) -> None:
     name = f"{root.label!r}" if root.label else f"this node (made by {root.op!r})"
-    warnings.warn(
+    user_warnings.warn(
         f"backward() was called on {name}, which already has grad {root.grad!r}: it is an inner "
         "node of a graph that was back-propagated from its output (e.g. the loss). A second "
         "backward() from here adds d(node)/d(leaf) on top of d(loss)/d(leaf) in every leaf's "
         "grad, mixing two different derivatives. Fix: call backward() on the output (the loss) "
         "only; to get d(node)/d(leaf) on purpose, call zero_grad() first. "
         + _off_hint("backward_non_output"),
-        TeachingWarning, stacklevel=4,
+        TeachingWarning,
     )
 
 
@@ -302,14 +301,14 @@ def check_step(params) -> None:
     if stale:
         names = ", ".join(repr(p.label) if p.label else "?" for p in stale[:3])
         more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
-        warnings.warn(
+        user_warnings.warn(
             f"optimizer.step(): the gradients of {len(stale)} parameters ({names}{more}"
             f"{f'; {len(params)} of the {n} were checked' if sampled else ''}) were not "
             "zeroed since the previous step(), so they still contain that step's gradients: "
             "backward() adds into .grad (it accumulates), and this step mixes the gradients of two "
             "batches (or applies the same gradients twice). Fix: call optimizer.zero_grad() (or "
             "model.zero_grad()) once per step, before loss.backward(). " + _off_hint("grads_not_zeroed"),
-            TeachingWarning, stacklevel=3,
+            TeachingWarning,
         )
 
 
@@ -337,8 +336,8 @@ def check_backpropagated(root, what: str = "these gradients") -> bool:
         why = (f"every gradient in the graph of {_name(root)} is 0: backward() was never called "
                "on it (or zero_grad() cleared the gradients since). Gradients are filled in only by "
                f"{_name(root, short=True)}.backward().")
-    warnings.warn(f"{what} may not be what you expect: {why} " + _off_hint("never_backpropagated"),
-                  TeachingWarning, stacklevel=3)
+    user_warnings.warn(f"{what} may not be what you expect: {why} " + _off_hint("never_backpropagated"),
+                       TeachingWarning)
     return False
 
 

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-from .xp import ARRAY, SCALAR  # the math namespaces a rule computes through
+from .xp import ARRAY, SCALAR  # noqa: F401  (the math namespaces a rule computes through; callers import them from here)
 
 
 class DomainError(ValueError):

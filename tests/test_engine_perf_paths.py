@@ -219,8 +219,7 @@ def test_nn_and_viz_import_no_private_name_of_the_engine():
     import re
 
     pattern = re.compile(r"from autograd(\.\w+)* import ([^\n]*)|autograd(\.\w+)*\._\w")
-    known = {"nn/losses.py"}  # still imports value._node/_constant: owned elsewhere, to move to
-    bad = []                  # autograd.make_node / autograd.constant / autograd.batch_rows
+    bad = []
     for folder in ("nn", "viz"):
         for path in sorted((ROOT / folder).glob("*.py")):
             rel = f"{folder}/{path.name}"
@@ -229,4 +228,4 @@ def test_nn_and_viz_import_no_private_name_of_the_engine():
                 if (m.group(0).startswith("autograd") or re.search(r"(^|[\s,(])_\w", names)
                         or re.search(r"autograd\.\w*\._|from autograd\.(value|fused|graph)\b", m.group(0))):
                     bad.append(f"{rel}: {m.group(0)}")
-    assert [b for b in bad if b.split(":")[0] not in known] == []
+    assert bad == []

@@ -149,7 +149,8 @@ def test_unknown_guard_name_lists_the_guards():
 
 
 def test_environment_variable_starts_with_every_guard_off():
-    code = "from autograd import guards, hooks; print(all(not guards.is_enabled(n) for n in guards.GUARDS), bool(hooks.BEFORE_BACKWARD))"
+    code = ("from autograd import guards, hooks; "
+            "print(all(not guards.is_enabled(n) for n in guards.GUARDS), bool(hooks.BEFORE_BACKWARD))")
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "SCALARGRAD_GUARDS": "0"},
                          capture_output=True, text=True, check=True).stdout
     assert out.split() == ["True", "False"]

@@ -298,7 +298,7 @@ def _variadic_points():
               "logsumexp": (ARRAY, logits, {}), "cross_entropy": (ARRAY, logits, {"onehot": onehot})}
     from autograd import OPS
 
-    for name, op in OPS.items():  # the fused neuron with each activation ("neuron_tanh", ...)
+    for name in OPS:  # the fused neuron with each activation ("neuron_tanh", ...)
         if name.startswith("neuron_") and not name.endswith("for_test"):
             points[name] = (SCALAR, neuron, {})
     return points

@@ -7,7 +7,6 @@ Node ids come from topological position, so the same graph gives the same ids ev
 from __future__ import annotations
 
 from autograd import OPS, chain_rule, topological_order
-from autograd import contribution as share  # what one use adds to a parent's grad (batches summed)
 from nn.fused import activation_of
 
 from .fmt import fmt
@@ -100,7 +99,7 @@ class Scene:
                 weight_index[p] = int(tail)
         for v in self.order:
             ps = v.parents
-            if v.op == "neuron" and len(ps) % 2 == 1 and self.params:
+            if is_neuron(v) and len(ps) % 2 == 1 and self.params:
                 n = (len(ps) - 1) // 2
                 pairs = [(ps[n + 1 + i], ps[i]) for i in range(n)]  # (x_i, w_i): parents are w, b, x
             elif len(ps) == 2 and v.op in ("*", "mul"):
