@@ -24,6 +24,7 @@ import weakref
 import numpy as np
 
 from . import hooks
+from .language import tr
 from .graph import topological_order
 from .value import describe_operands
 
@@ -59,7 +60,7 @@ def _describe_number(x) -> str:
         return repr(float(x))
     arr = np.asarray(x, dtype=float)
     nan, inf = int(np.isnan(arr).sum()), int(np.isinf(arr).sum())
-    return f"an array with {nan} nan and {inf} inf among its {arr.size} entries"
+    return tr("an array with {nan} nan and {inf} inf among its {size} entries", nan=nan, inf=inf, size=arr.size)
 
 
 def creation_site(skip: int = 1) -> str:
@@ -96,9 +97,9 @@ def _check_node(out, op, parents) -> None:
     if op and not is_finite(out.data):  # op "": a leaf (e.g. Value.batch), not an op's result
         where = creation_site(2)
         raise AnomalyError(
-            f"op {op!r} produced {_describe_number(out.data)} in the forward pass; "
-            f"{describe_operands(op, parents)}\n  created at {where or '(unknown)'}\n"
-            f"{_forward_hint(op, parents)}",
+            tr("op {op!r} produced {value} in the forward pass; {operands}\n  created at {where}\n{hint}",
+               op=op, value=_describe_number(out.data), operands=describe_operands(op, parents),
+               where=where or tr("(unknown)"), hint=_forward_hint(op, parents)),
             op=op, node=out, where=where,
         )
     if parents:
@@ -108,20 +109,20 @@ def _check_node(out, op, parents) -> None:
 def _forward_hint(op: str, parents) -> str:
     bad = [p for p in parents if not is_finite(p.data)]
     if bad:
-        return ("Hint: an operand is already nan or inf: it was made outside detect_anomaly() or "
-                "given as a leaf; check the data you feed in (Value(float('nan')) is allowed).")
+        return tr("Hint: an operand is already nan or inf: it was made outside detect_anomaly() or given as a "
+                  "leaf; check the data you feed in (Value(float('nan')) is allowed).")
     if op == "exp":
-        return "Hint: e**x overflows a float for x > ~709; scale the input down, or use sigmoid/softplus."
+        return tr("Hint: e**x overflows a float for x > ~709; scale the input down, or use sigmoid/softplus.")
     if op in ("*", "**", "/", "+", "-") or op.startswith("neuron"):
-        return ("Hint: the result is beyond the float range (~1.8e308) or is inf - inf / 0 * inf: "
-                "values grew too large; lower the learning rate or normalise the inputs.")
-    return "Hint: check the operand values above against the op's domain."
+        return tr("Hint: the result is beyond the float range (~1.8e308) or is inf - inf / 0 * inf: values grew "
+                  "too large; lower the learning rate or normalise the inputs.")
+    return tr("Hint: check the operand values above against the op's domain.")
 
 
 def _check_seed(root, grad) -> None:
     """Before-backward hook: the starting gradient must be finite."""
     if not is_finite(grad):
-        raise AnomalyError(f"backward(grad={grad!r}): the starting gradient itself is not finite",
+        raise AnomalyError(tr("backward(grad={grad!r}): the starting gradient itself is not finite", grad=grad),
                            op=root.op, node=root)
 
 
@@ -148,38 +149,40 @@ def check_grads(root) -> None:
                 continue
             where = _sites.get(consumer, "")
             raise AnomalyError(
-                f"backward: the gradient of {who} became {_describe_number(node.grad)}. It came "
-                f"from op {consumer.op!r} (value {_describe_number(consumer.data)}, grad "
-                f"{_describe_number(consumer.grad)}): its local derivative d{consumer.op}/d(operand "
-                f"{i + 1}) = {_describe_number(local)}, times its grad gives "
-                f"{_describe_number(contribution)}; {describe_operands(consumer.op, consumer.parents)}"
-                f"\n  created at {where or '(made outside detect_anomaly())'}\n"
-                f"{_backward_hint(consumer.op, local, consumer.grad)}",
+                tr("backward: the gradient of {who} became {value}. It came from op {op!r} (value {data}, grad "
+                   "{grad}): its local derivative d{op}/d(operand {i}) = {local}, times its grad gives "
+                   "{contribution}; {operands}\n  created at {where}\n{hint}",
+                   who=who, value=_describe_number(node.grad), op=consumer.op,
+                   data=_describe_number(consumer.data), grad=_describe_number(consumer.grad), i=i + 1,
+                   local=_describe_number(local), contribution=_describe_number(contribution),
+                   operands=describe_operands(consumer.op, consumer.parents),
+                   where=where or tr("(made outside detect_anomaly())"),
+                   hint=_backward_hint(consumer.op, local, consumer.grad)),
                 op=consumer.op, node=consumer, where=where,
             )
     raise AnomalyError(
-        f"backward: the gradient of {who} is {_describe_number(node.grad)}, but every "
-        "contribution to it is finite: either their sum overflowed, or the grad was already "
-        "non-finite before this backward() (leaf grads accumulate: call zero_grad() first).",
+        tr("backward: the gradient of {who} is {value}, but every contribution to it is finite: either their "
+           "sum overflowed, or the grad was already non-finite before this backward() (leaf grads accumulate: "
+           "call zero_grad() first).", who=who, value=_describe_number(node.grad)),
         op=node.op, node=node, where=_sites.get(node, ""),
     )
 
 
 def _who(node) -> str:
-    name = f"{node.label!r}" if node.label else "a node"
-    kind = f"made by op {node.op!r}" if node.op else "a leaf"
-    return f"{name} ({kind}, value {_describe_number(node.data)})"
+    name = f"{node.label!r}" if node.label else tr("a node")
+    kind = tr("made by op {op!r}", op=node.op) if node.op else tr("a leaf")
+    return tr("{name} ({kind}, value {value})", name=name, kind=kind, value=_describe_number(node.data))
 
 
 def _backward_hint(op: str, local, grad) -> str:
     if not is_finite(local) and is_finite(grad):
         if op in ("sqrt", "**"):
-            return ("Hint: sqrt and fractional powers have an infinite slope at 0; keep the operand "
-                    "away from 0 (e.g. sqrt(x + 1e-12)).")
+            return tr("Hint: sqrt and fractional powers have an infinite slope at 0; keep the operand away from 0 "
+                      "(e.g. sqrt(x + 1e-12)).")
         if op in ("/", "log"):
-            return "Hint: 1/x and log x have an infinite slope at 0; keep the operand away from 0."
-        return "Hint: the op's derivative is not finite at this operand value."
-    return "Hint: a finite local derivative times a non-finite or huge gradient (0 * inf is nan)."
+            return tr("Hint: 1/x and log x have an infinite slope at 0; keep the operand away from 0.")
+        return tr("Hint: the op's derivative is not finite at this operand value.")
+    return tr("Hint: a finite local derivative times a non-finite or huge gradient (0 * inf is nan).")
 
 
 class detect_anomaly(contextlib.ContextDecorator):

@@ -31,6 +31,7 @@ import random
 
 from .gradcheck import GradcheckError
 from .graph import contribution
+from .language import tr
 from .ops import OPS, register_op
 from .value import Value, constant, make_node
 
@@ -183,35 +184,36 @@ def check_function(fn, points=None, domain=(0.5, 2.0), trials: int = 5, seed: in
         if not raise_exception:
             return False
         at = ", ".join(f"{a} = {x:.6g}" for a, x in zip(names, xs))
-        rows = "\n".join(f"  {a}.grad: added {got:.6g}, expected {w:.6g} = out.grad · {d:.6g}"
-                         for a, got, w, d in zip(names, added, want, numeric))
-        raise FunctionCheckError(f"{fn.__name__}.backward is wrong at {at} (out.grad = {g}, "
-                                 f"each grad held {start} before):\n{rows}\n"
-                                 f"Hint: {_diagnose(names, final, added, want, numeric, start, atol, rtol)}")
+        rows = "\n".join(tr("  {a}.grad: added {got}, expected {want} = out.grad · {d}", a=a, got=f"{got:.6g}",
+                            want=f"{w:.6g}", d=f"{d:.6g}") for a, got, w, d in zip(names, added, want, numeric))
+        raise FunctionCheckError(
+            tr("{fn}.backward is wrong at {at} (out.grad = {g}, each grad held {start} before):", fn=fn.__name__,
+               at=at, g=g, start=start)
+            + f"\n{rows}\n" + tr("Hint: {hint}", hint=_diagnose(names, final, added, want, numeric, start, atol, rtol)))
     return True
 
 
 def _diagnose(names, final, added, want, numeric, start, atol, rtol) -> str:
     """The mistake that best explains what backward added."""
     if _close(final, want, atol, rtol) or _close(final, numeric, atol, rtol):
-        return ("'=' instead of '+=': backward replaced the grad its operand already had (the "
-                "other paths' share) instead of adding to it. Write x.grad += ..., so that a "
-                "value used in several places collects all of them.")
+        return tr("'=' instead of '+=': backward replaced the grad its operand already had (the other paths' "
+                  "share) instead of adding to it. Write x.grad += ..., so that a value used in several places "
+                  "collects all of them.")
     if _close(added, numeric, atol, rtol):
-        return ("you forgot the upstream gradient: multiply the local derivative by out.grad "
-                "(chain rule: d L/d x = d out/d x · d L/d out): x.grad += (local derivative) * out.grad.")
+        return tr("you forgot the upstream gradient: multiply the local derivative by out.grad (chain rule: "
+                  "d L/d x = d out/d x · d L/d out): x.grad += (local derivative) * out.grad.")
     if _close(added, [-w for w in want], atol, rtol):
-        return "the sign is flipped: every grad added has the opposite sign of the true one."
+        return tr("the sign is flipped: every grad added has the opposite sign of the true one.")
     for i, got in enumerate(added):
         for j, w in enumerate(want):
             if i != j and _close([got], [w], atol, rtol) and not _close([got], [want[i]], atol, rtol):
-                return (f"derivative with respect to the wrong operand: what you add to "
-                        f"{names[i]}.grad is d out/d {names[j]}; the grad of {names[i]} needs "
-                        f"d out/d {names[i]} (the other operand's factor swaps in a product).")
+                return tr("derivative with respect to the wrong operand: what you add to {a}.grad is d out/d {b}; "
+                          "the grad of {a} needs d out/d {a} (the other operand's factor swaps in a product).",
+                          a=names[i], b=names[j])
     if any(a == 0.0 and w != 0.0 for a, w in zip(added, want)):
         missing = [a for a, got, w in zip(names, added, want) if got == 0.0 and w != 0.0]
-        return f"backward added nothing to {', '.join(x + '.grad' for x in missing)}."
-    return "the local derivative itself is wrong: check it against the math in the docstring."
+        return tr("backward added nothing to {grads}.", grads=", ".join(x + ".grad" for x in missing))
+    return tr("the local derivative itself is wrong: check it against the math in the docstring.")
 
 
 def _shift(xs, i, h):

@@ -33,6 +33,7 @@ import weakref
 import numpy as np
 
 from . import hooks, user_warnings
+from .language import tr
 from .ops import ARRAY, OPS, SCALAR, DomainError
 
 
@@ -75,7 +76,7 @@ def _sync_hook() -> None:
 
 
 def _off_hint(name: str) -> str:
-    return f"(To switch this check off: autograd.guards.set_enabled({name!r}, False).)"
+    return tr("(To switch this check off: autograd.guards.set_enabled({name!r}, False).)", name=name)
 
 
 def set_enabled(name: str, on: bool = True) -> None:
@@ -125,13 +126,13 @@ def before_backward(root, grad=1.0) -> None:
 
 
 def _warn_non_output(root) -> None:
-    name = f"{root.label!r}" if root.label else f"this node (made by {root.op!r})"
+    name = f"{root.label!r}" if root.label else tr("this node (made by {op!r})", op=root.op)
     user_warnings.warn(
-        f"backward() was called on {name}, which already has grad {root.grad!r}: it is an inner "
-        "node of a graph that was back-propagated from its output (e.g. the loss). A second "
-        "backward() from here adds d(node)/d(leaf) on top of d(loss)/d(leaf) in every leaf's "
-        "grad, mixing two different derivatives. Fix: call backward() on the output (the loss) "
-        "only; to get d(node)/d(leaf) on purpose, call zero_grad() first. "
+        tr("backward() was called on {name}, which already has grad {grad!r}: it is an inner node of a graph "
+           "that was back-propagated from its output (e.g. the loss). A second backward() from here adds "
+           "d(node)/d(leaf) on top of d(loss)/d(leaf) in every leaf's grad, mixing two different derivatives. "
+           "Fix: call backward() on the output (the loss) only; to get d(node)/d(leaf) on purpose, call "
+           "zero_grad() first. ", name=name, grad=root.grad)
         + _off_hint("backward_non_output"),
         TeachingWarning,
     )
@@ -172,14 +173,14 @@ def _recheck(node) -> None:
         if w is not None:
             now = np.array([p.data for p in node.parents[:len(w)]], dtype=float)
             if not np.array_equal(w, now) and not _same(w, now):
-                _raise_stale(node, "its weights' .data are not the ones it was computed with")
+                _raise_stale(node, tr("its weights' .data are not the ones it was computed with"))
         return
     data = [p.data for p in node.parents]
     if fused:
         fresh = _neuron_locals_match(node, data)
         if fresh is None or fresh:
             return
-        _raise_stale(node, "its local derivatives no longer match its operands")
+        _raise_stale(node, tr("its local derivatives no longer match its operands"))
     rule, params = _recomputable(node)
     if rule is None:
         return
@@ -190,11 +191,11 @@ def _recheck(node) -> None:
             with np.errstate(all="ignore"):
                 y = rule(ARRAY, *data, **params)[0]
     except DomainError:
-        _raise_stale(node, "its operands are now outside the op's domain")
+        _raise_stale(node, tr("its operands are now outside the op's domain"))
     except (ValueError, TypeError, ArithmeticError):
         return  # cannot tell (e.g. math.sin(inf)): not this guard's business
     if not _same(y, node.data):
-        _raise_stale(node, f"its operands now give {_short(y)}")
+        _raise_stale(node, tr("its operands now give {value}", value=_short(y)))
 
 
 def _neuron_locals_match(node, data):
@@ -246,19 +247,20 @@ def _same(a, b) -> bool:
 
 
 def _short(x) -> str:
-    return repr(float(x)) if np.ndim(x) == 0 else f"an array of {np.size(x)} values"
+    return repr(float(x)) if np.ndim(x) == 0 else tr("an array of {n} values", n=np.size(x))
 
 
 def _raise_stale(node, why: str) -> None:
     from .value import describe_operands
 
     raise StaleDataError(
-        f".data changed after the graph was built: the node made by {node.op!r} holds "
-        f"{_short(node.data)} from the forward pass, but {why} ({describe_operands(node.op, node.parents)}). "
-        "backward() would use derivatives computed from the old values, so every gradient would "
-        "be silently wrong. Fix: after changing .data (e.g. a parameter update), run the forward "
-        "pass again to build a new graph, then call backward(); a training step is forward -> "
-        "loss.backward() -> optimizer.step() -> zero_grad(). " + _off_hint("stale_data")
+        tr(".data changed after the graph was built: the node made by {op!r} holds {value} from the forward "
+           "pass, but {why} ({operands}). backward() would use derivatives computed from the old values, so "
+           "every gradient would be silently wrong. Fix: after changing .data (e.g. a parameter update), run "
+           "the forward pass again to build a new graph, then call backward(); a training step is forward -> "
+           "loss.backward() -> optimizer.step() -> zero_grad(). ", op=node.op, value=_short(node.data), why=why,
+           operands=describe_operands(node.op, node.parents))
+        + _off_hint("stale_data")
     )
 
 
@@ -300,21 +302,22 @@ def check_step(params) -> None:
             p.grad = _GradAtStep(g)
     if stale:
         names = ", ".join(repr(p.label) if p.label else "?" for p in stale[:3])
-        more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
+        more = tr(" and {n} more", n=len(stale) - 3) if len(stale) > 3 else ""
+        checked = tr("; {checked} of the {n} were checked", checked=len(params), n=n) if sampled else ""
         user_warnings.warn(
-            f"optimizer.step(): the gradients of {len(stale)} parameters ({names}{more}"
-            f"{f'; {len(params)} of the {n} were checked' if sampled else ''}) were not "
-            "zeroed since the previous step(), so they still contain that step's gradients: "
-            "backward() adds into .grad (it accumulates), and this step mixes the gradients of two "
-            "batches (or applies the same gradients twice). Fix: call optimizer.zero_grad() (or "
-            "model.zero_grad()) once per step, before loss.backward(). " + _off_hint("grads_not_zeroed"),
+            tr("optimizer.step(): the gradients of {n} parameters ({names}{more}{checked}) were not zeroed since "
+               "the previous step(), so they still contain that step's gradients: backward() adds into .grad (it "
+               "accumulates), and this step mixes the gradients of two batches (or applies the same gradients "
+               "twice). Fix: call optimizer.zero_grad() (or model.zero_grad()) once per step, before "
+               "loss.backward(). ", n=len(stale), names=names, more=more, checked=checked)
+            + _off_hint("grads_not_zeroed"),
             TeachingWarning,
         )
 
 
 # --- reading grads of a graph that was never back-propagated ---------------------------
 
-def check_backpropagated(root, what: str = "these gradients") -> bool:
+def check_backpropagated(root, what: str | None = None) -> bool:
     """Warn if ``root``'s graph shows no sign of ``backward()`` from ``root``; True if fine.
 
     For code that shows grads (drawings, explanations). All grads 0: backward() never ran
@@ -323,20 +326,22 @@ def check_backpropagated(root, what: str = "these gradients") -> bool:
     """
     if not _on["never_backpropagated"] or not root.parents:
         return True
+    what = tr("these gradients") if what is None else what
     if _nonzero(root.grad):
         return True
     from .graph import topological_order
 
     others = any(_nonzero(n.grad) for n in topological_order(root))
     if others:
-        why = (f"{_name(root)} has grad 0, yet other nodes of its graph have gradients: they come "
-               "from a backward() from another node (or from before this graph was extended), "
-               "not from this output. Fix: call backward() on this output first.")
+        why = tr("{name} has grad 0, yet other nodes of its graph have gradients: they come from a backward() from "
+                 "another node (or from before this graph was extended), not from this output. Fix: call backward() "
+                 "on this output first.", name=_name(root))
     else:
-        why = (f"every gradient in the graph of {_name(root)} is 0: backward() was never called "
-               "on it (or zero_grad() cleared the gradients since). Gradients are filled in only by "
-               f"{_name(root, short=True)}.backward().")
-    user_warnings.warn(f"{what} may not be what you expect: {why} " + _off_hint("never_backpropagated"),
+        why = tr("every gradient in the graph of {name} is 0: backward() was never called on it (or zero_grad() "
+                 "cleared the gradients since). Gradients are filled in only by {short}.backward().",
+                 name=_name(root), short=_name(root, short=True))
+    user_warnings.warn(tr("{what} may not be what you expect: {why} ", what=what, why=why)
+                       + _off_hint("never_backpropagated"),
                        TeachingWarning)
     return False
 
@@ -348,7 +353,7 @@ def _nonzero(g) -> bool:
 def _name(node, short: bool = False) -> str:
     if node.label:
         return node.label if short else f"{node.label!r}"
-    return "root" if short else f"the output (op {node.op!r})"
+    return "root" if short else tr("the output (op {op!r})", op=node.op)
 
 
 _sync_hook()

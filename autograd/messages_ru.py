@@ -110,6 +110,61 @@ MESSAGES = {
         "Подсказка: конечная локальная производная, умноженная на бесконечный или огромный "
         "градиент (0 * inf = nan).",  # autograd/anomaly.py
 
+    "op {op!r} produced {value} in the forward pass; {operands}\n  created at {where}\n{hint}":
+        "операция {op!r} дала {value} при прямом проходе; {operands}\n  создан: {where}\n{hint}",  # autograd/anomaly.py
+    "(unknown)": "(неизвестно где)",  # autograd/anomaly.py (where a node was made)
+    "(made outside detect_anomaly())": "(вне detect_anomaly())",  # autograd/anomaly.py
+    "backward(grad={grad!r}): the starting gradient itself is not finite":
+        "backward(grad={grad!r}): сам начальный градиент не конечен",  # autograd/anomaly.py
+    "backward: the gradient of {who} became {value}. It came from op {op!r} (value {data}, grad {grad}): its "
+    "local derivative d{op}/d(operand {i}) = {local}, times its grad gives {contribution}; {operands}\n  created "
+    "at {where}\n{hint}":
+        "backward: градиент {who} стал {value}. Он пришёл от операции {op!r} (значение {data}, grad {grad}): "
+        "её локальная производная d{op}/d(операнд {i}) = {local}, умноженная на её grad, даёт {contribution}; "
+        "{operands}\n  создан: {where}\n{hint}",  # autograd/anomaly.py
+    "backward: the gradient of {who} is {value}, but every contribution to it is finite: either their sum "
+    "overflowed, or the grad was already non-finite before this backward() (leaf grads accumulate: call "
+    "zero_grad() first).":
+        "backward: градиент {who} равен {value}, хотя все вклады в него конечны: либо переполнилась их сумма, "
+        "либо grad был не конечен ещё до этого backward() (градиенты листьев накапливаются: сначала вызовите "
+        "zero_grad()).",  # autograd/anomaly.py
+    "a node": "узла",  # autograd/anomaly.py (only after "градиент": genitive)
+    "a leaf": "лист",  # autograd/anomaly.py
+    "made by op {op!r}": "результат операции {op!r}",  # autograd/anomaly.py
+    "{name} ({kind}, value {value})": "{name} ({kind}, значение {value})",  # autograd/anomaly.py
+    "an array with {nan} nan and {inf} inf among its {size} entries":
+        "массив, где среди элементов (их {size}) nan: {nan}, inf: {inf}",  # autograd/anomaly.py
+
+    # --- autograd/value.py: how errors name an op's operands ----------------------------
+    "op {name!r} on ": "операция {name!r}, операнды: ",  # autograd/value.py
+    "label {label!r}": "метка {label!r}",  # autograd/value.py
+    ", made by {op!r}": ", результат {op!r}",  # autograd/value.py
+
+    # --- autograd/function.py: check_function, the checker of a student's own op ---------
+    "{fn}.backward is wrong at {at} (out.grad = {g}, each grad held {start} before):":
+        "{fn}.backward ошибается в точке {at} (out.grad = {g}, в каждом grad до этого было {start}):",  # autograd/function.py
+    "  {a}.grad: added {got}, expected {want} = out.grad · {d}":
+        "  {a}.grad: прибавлено {got}, ожидалось {want} = out.grad · {d}",  # autograd/function.py
+    "Hint: {hint}": "Подсказка: {hint}",  # autograd/function.py
+    "'=' instead of '+=': backward replaced the grad its operand already had (the other paths' share) instead "
+    "of adding to it. Write x.grad += ..., so that a value used in several places collects all of them.":
+        "'=' вместо '+=': backward заменил grad, который уже был у операнда (вклад других путей), вместо того "
+        "чтобы прибавить к нему. Пишите x.grad += ..., чтобы величина, использованная в нескольких местах, "
+        "собрала все вклады.",  # autograd/function.py
+    "you forgot the upstream gradient: multiply the local derivative by out.grad (chain rule: d L/d x = "
+    "d out/d x · d L/d out): x.grad += (local derivative) * out.grad.":
+        "забыт градиент, пришедший сверху: умножьте локальную производную на out.grad (правило цепочки: "
+        "d L/d x = d out/d x · d L/d out): x.grad += (локальная производная) * out.grad.",  # autograd/function.py
+    "the sign is flipped: every grad added has the opposite sign of the true one.":
+        "перепутан знак: каждый прибавленный grad противоположен по знаку верному.",  # autograd/function.py
+    "derivative with respect to the wrong operand: what you add to {a}.grad is d out/d {b}; the grad of {a} "
+    "needs d out/d {a} (the other operand's factor swaps in a product).":
+        "производная не по тому операнду: к {a}.grad вы прибавляете d out/d {b}, а grad для {a} — это "
+        "d out/d {a} (в произведении множители операндов меняются местами).",  # autograd/function.py
+    "backward added nothing to {grads}.": "backward ничего не прибавил к {grads}.",  # autograd/function.py
+    "the local derivative itself is wrong: check it against the math in the docstring.":
+        "неверна сама локальная производная: сверьте её с формулой в docstring.",  # autograd/function.py
+
     # --- nn/fit.py ----------------------------------------------------------------------
     "fit: the loss became {loss} in epoch {epoch}; training stopped (try a smaller learning rate)":
         "fit: функция потерь стала {loss} на эпохе {epoch}; обучение остановлено "

@@ -12,6 +12,7 @@ from . import batch, fast, hooks, ops
 from .grad_mode import FAST, is_grad_enabled
 from .fast import gc_paused
 from .graph import local_step, zero_grad
+from .language import tr
 from .ops import SCALAR, DomainError
 
 
@@ -248,8 +249,8 @@ def describe_operands(name: str, args) -> str:
     """'op tanh on a (label 'x') = 2.0, ...': how errors name an op's operands."""
     parts = []
     for i, a in enumerate(args):
-        who = f"label {a.label!r}" if a.label else f"operand {i + 1}"
+        who = tr("label {label!r}", label=a.label) if a.label else tr("operand {i}", i=i + 1)
         if a.op:
-            who += f", made by {a.op!r}"
+            who += tr(", made by {op!r}", op=a.op)
         parts.append(f"{who} = {a.data!r}")
-    return f"op {name!r} on " + ", ".join(parts)
+    return tr("op {name!r} on ", name=name) + ", ".join(parts)

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 
 from autograd import gc_paused, no_grad, user_warnings
+from autograd.language import tr
 
 from . import losses as _losses
 from . import metrics as _metrics
@@ -235,8 +236,8 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                 if scheduler is not None:
                     scheduler.step()
                 if not math.isfinite(monitored):
-                    user_warnings.warn(f"fit: the loss became {monitored} in epoch {epoch}; training "
-                                       "stopped (try a smaller learning rate)", RuntimeWarning)
+                    user_warnings.warn(tr("fit: the loss became {loss} in epoch {epoch}; training stopped (try a "
+                                          "smaller learning rate)", loss=monitored, epoch=epoch), RuntimeWarning)
                     history.stopped_epoch = epoch
                     break
                 if monitored < best:
