@@ -11,7 +11,7 @@ import pytest
 
 import autograd.language as L
 import nn
-from autograd import AnomalyError, DomainError, Function, FunctionCheckError, Value, check_function, detect_anomaly, guards
+from autograd import OPS, AnomalyError, DomainError, Function, FunctionCheckError, Value, check_function, detect_anomaly, guards
 from test_language_pictures import english_words
 
 # Latin words a Russian message keeps, and why: the code it tells the student to write or
@@ -31,6 +31,15 @@ def english_around_each_test():
     L.set_language("en")
     yield
     L.set_language(before)
+
+
+@pytest.fixture(autouse=True)
+def ops_restored():
+    """The Functions defined here leave the op table after each test (other tests iterate OPS)."""
+    before = dict(OPS)
+    yield
+    OPS.clear()
+    OPS.update(before)
 
 
 def message(make) -> str:
@@ -106,79 +115,89 @@ def infinite_slope():
         Value(0.0, label="x").sqrt().backward()
 
 
-class Sq(Function):
-    """y = x**2;  dy/dx = 2x"""
+def students_functions() -> dict:
+    """A student's Function with each classic backward mistake (registered in OPS only for
+    the test: see ops_restored)."""
+    class Sq(Function):
+        """y = x**2;  dy/dx = 2x"""
 
-    name = "sq_language_test"
+        name = "sq_language_test"
 
-    @staticmethod
-    def forward(x):
-        return x * x
-
-
-class Overwrites(Sq):
-    """y = x**2;  dy/dx = 2x"""
-
-    name = "sq_overwrites"
-
-    @staticmethod
-    def backward(out, x):
-        x.grad = 2 * x.data * out.grad  # '=' instead of '+='
+        @staticmethod
+        def forward(x):
+            return x * x
 
 
-class NoUpstream(Sq):
-    """y = x**2;  dy/dx = 2x"""
+    class Overwrites(Sq):
+        """y = x**2;  dy/dx = 2x"""
 
-    name = "sq_no_upstream"
+        name = "sq_overwrites"
 
-    @staticmethod
-    def backward(out, x):
-        x.grad += 2 * x.data
-
-
-class FlippedSign(Sq):
-    """y = x**2;  dy/dx = 2x"""
-
-    name = "sq_flipped"
-
-    @staticmethod
-    def backward(out, x):
-        x.grad -= 2 * x.data * out.grad
+        @staticmethod
+        def backward(out, x):
+            x.grad = 2 * x.data * out.grad  # '=' instead of '+='
 
 
-class Nothing(Sq):
-    """y = x**2;  dy/dx = 2x"""
+    class NoUpstream(Sq):
+        """y = x**2;  dy/dx = 2x"""
 
-    name = "sq_nothing"
+        name = "sq_no_upstream"
 
-    @staticmethod
-    def backward(out, x):
-        pass
-
-
-class Wrong(Sq):
-    """y = x**2;  dy/dx = 2x"""
-
-    name = "sq_wrong"
-
-    @staticmethod
-    def backward(out, x):
-        x.grad += 3 * x.data * out.grad
+        @staticmethod
+        def backward(out, x):
+            x.grad += 2 * x.data
 
 
-class Mul(Function):
-    """y = a * b;  dy/da = b, dy/db = a"""
+    class FlippedSign(Sq):
+        """y = x**2;  dy/dx = 2x"""
 
-    name = "mul_swapped"
+        name = "sq_flipped"
 
-    @staticmethod
-    def forward(a, b):
-        return a * b
+        @staticmethod
+        def backward(out, x):
+            x.grad -= 2 * x.data * out.grad
 
-    @staticmethod
-    def backward(out, a, b):
-        a.grad += a.data * out.grad  # the other operand's factor belongs here
-        b.grad += b.data * out.grad
+
+    class Nothing(Sq):
+        """y = x**2;  dy/dx = 2x"""
+
+        name = "sq_nothing"
+
+        @staticmethod
+        def backward(out, x):
+            pass
+
+
+    class Wrong(Sq):
+        """y = x**2;  dy/dx = 2x"""
+
+        name = "sq_wrong"
+
+        @staticmethod
+        def backward(out, x):
+            x.grad += 3 * x.data * out.grad
+
+
+    class Mul(Function):
+        """y = a * b;  dy/da = b, dy/db = a"""
+
+        name = "mul_swapped"
+
+        @staticmethod
+        def forward(a, b):
+            return a * b
+
+        @staticmethod
+        def backward(out, a, b):
+            a.grad += a.data * out.grad  # the other operand's factor belongs here
+            b.grad += b.data * out.grad
+
+    return {"Overwrites": Overwrites, "NoUpstream": NoUpstream, "FlippedSign": FlippedSign, "Nothing": Nothing,
+            "Wrong": Wrong, "Mul": Mul}
+
+
+def checker(name):
+    return lambda: check_function(students_functions()[name])
 
 
 MISTAKES = {
@@ -190,12 +209,12 @@ MISTAKES = {
     "forward overflow": forward_overflow,
     "forward on nan": forward_on_nan,
     "infinite slope": infinite_slope,
-    "checker: '=' for '+='": lambda: check_function(Overwrites),
-    "checker: no out.grad": lambda: check_function(NoUpstream),
-    "checker: sign": lambda: check_function(FlippedSign),
-    "checker: nothing added": lambda: check_function(Nothing),
-    "checker: wrong derivative": lambda: check_function(Wrong),
-    "checker: wrong operand": lambda: check_function(Mul),
+    "checker: '=' for '+='": checker("Overwrites"),
+    "checker: no out.grad": checker("NoUpstream"),
+    "checker: sign": checker("FlippedSign"),
+    "checker: nothing added": checker("Nothing"),
+    "checker: wrong derivative": checker("Wrong"),
+    "checker: wrong operand": checker("Mul"),
 }
 ALSO_ALLOWED = {"Overwrites", "NoUpstream", "FlippedSign", "Nothing", "Wrong", "Mul"}  # class names
 
@@ -218,7 +237,7 @@ def test_errors_keep_their_class_and_fields_in_russian():
         forward_overflow()
     assert info.value.op == "exp"
     with pytest.raises(FunctionCheckError, match="'=' вместо '\\+='"):
-        check_function(Overwrites)
+        checker("Overwrites")()
 
 
 def test_fit_warns_in_russian():
