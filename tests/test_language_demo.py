@@ -3,7 +3,6 @@ English stays the default; a bad --lang is a usage error."""
 import html
 import os
 import re
-from pathlib import Path
 
 import pytest
 

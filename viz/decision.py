@@ -128,7 +128,8 @@ def _plot_decision_boundary(model, X, y, resolution, threshold, title, ax, span)
         if s.min() < threshold < s.max():
             ax.contour(gx, gy, s, levels=[threshold], colors="black", linewidths=2)
         from matplotlib.ticker import MaxNLocator
-        fig.colorbar(cs, ax=ax, label=tr("model output (boundary at {threshold})", threshold=f"{threshold:g}"), ticks=MaxNLocator(nbins=7))
+        fig.colorbar(cs, ax=ax, label=tr("model output (boundary at {threshold})", threshold=f"{threshold:g}"),
+                     ticks=MaxNLocator(nbins=7))
     else:
         from matplotlib.colors import ListedColormap
         k = out.shape[1]

@@ -201,8 +201,9 @@ class Graph:
         data = None if self._too_big() else self.png()
         if data is not None:
             width = round(self.display_width())
+            alt = html.escape(tr("computation graph"), quote=True)
             return (f'<img src="data:image/png;base64,{base64.b64encode(data).decode("ascii")}" '
-                    f'width="{width}" style="max-width:100%;height:auto" alt="{html.escape(tr("computation graph"), quote=True)}">')
+                    f'width="{width}" style="max-width:100%;height:auto" alt="{alt}">')
         return (f"<p><i>{html.escape(self._why_not or _render.hint())}</i></p>"
                 f"<pre>{html.escape(self.source_preview())}</pre>")
 

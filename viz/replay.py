@@ -169,7 +169,8 @@ class Replay:
 
         def show(change=None):
             f = self.frames[slider.value]
-            label.value = (f"<b>{tr('step {i} of {n}', lang=self.lang, i=f.index + 1, n=n)}</b><pre style='margin:0;white-space:pre-wrap'>"
+            heading = tr("step {i} of {n}", lang=self.lang, i=f.index + 1, n=n)
+            label.value = (f"<b>{heading}</b><pre style='margin:0;white-space:pre-wrap'>"
                            f"{html.escape(f.text)}</pre>")
             picture.value = f.picture.html()
 
