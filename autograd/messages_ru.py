@@ -172,6 +172,27 @@ MESSAGES = {
     "epoch":
         "эпоха",  # viz/plots.py (x axis; tqdm's unit in nn/fit.py reads "epoch/s": keep it English)
 
+    # --- nn/losses.py, nn/metrics.py, nn/optim.py: teaching warnings ---------------------
+    "{name} takes logits (raw scores), but every row of these is ≥ 0 and sums to 1: they look like "
+    "probabilities. softmax is applied inside the loss, so pass the scores from before softmax (as "
+    "PyTorch's cross_entropy expects); for log-probabilities use nll_loss":
+        "{name} принимает логиты (необработанные оценки), а здесь каждая строка ≥ 0 и в сумме даёт 1: "
+        "это похоже на вероятности. softmax применяется внутри функции потерь, поэтому передавайте оценки "
+        "до softmax (как ждёт cross_entropy в PyTorch); для логарифмов вероятностей есть nll_loss",  # nn/losses.py
+    "accuracy: 0/1 targets and outputs outside [0, 1] (logits?), thresholded at 0.5 as probabilities; "
+    "for logits pass threshold=0, for probabilities threshold=0.5 (either one silences this warning)":
+        "accuracy: целевые значения 0/1, а выходы вне [0, 1] (логиты?); порог 0.5 взят как для "
+        "вероятностей; для логитов передайте threshold=0, для вероятностей threshold=0.5 (любой из "
+        "них убирает это предупреждение)",  # nn/metrics.py
+    "optimizer contains a parameter group with duplicate parameters: {names}{more} ({repeated} repeated "
+    "among {n}); each is updated once per step. Pass each parameter once, e.g. model.parameters() for one "
+    "model, or a.parameters() + b.parameters() for two models that share nothing.":
+        "в оптимизатор переданы повторяющиеся параметры: {names}{more} (повторов: {repeated} из {n}); "
+        "каждый обновляется один раз за шаг. Передавайте каждый параметр один раз: например, "
+        "model.parameters() для одной модели или a.parameters() + b.parameters() для двух моделей без "
+        "общих параметров.",  # nn/optim.py
+    "the Value at position {i}": "Value на позиции {i}",  # nn/optim.py
+
     # --- viz/graph.py: computation graph boxes and legend -------------------------------
     "input (leaf)": "вход (лист)",  # viz/graph.py
     "parameter": "параметр",  # viz/graph.py

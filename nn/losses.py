@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from autograd import Value, batch_rows, constant, make_node, user_warnings
+from autograd.language import tr
 from autograd.ops import ARRAY, Op
 
 from .softmax import batched_logits, logsumexp, logsumexp_rule
@@ -225,11 +226,10 @@ def _warn_if_probabilities(rows, name: str) -> None:
     if rows.ndim != 2 or rows.shape[1] < 2 or rows.shape[0] == 0 or not np.isfinite(rows).all():
         return
     if (rows >= 0).all() and np.allclose(rows.sum(axis=1), 1.0, rtol=0, atol=1e-6):
-        user_warnings.warn(
-            f"{name} takes logits (raw scores), but every row of these is ≥ 0 and sums to 1: "
-            "they look like probabilities. softmax is applied inside the loss, so pass the "
-            "scores from before softmax (as PyTorch's cross_entropy expects); for log-probabilities "
-            "use nll_loss", UserWarning)
+        user_warnings.warn(tr(
+            "{name} takes logits (raw scores), but every row of these is ≥ 0 and sums to 1: they look like "
+            "probabilities. softmax is applied inside the loss, so pass the scores from before softmax (as "
+            "PyTorch's cross_entropy expects); for log-probabilities use nll_loss", name=name), UserWarning)
 
 
 def cross_entropy(logits, targets) -> Value:

@@ -10,6 +10,7 @@ import numbers
 import warnings
 
 from autograd import Value, guards
+from autograd.language import tr
 
 
 def _params(params) -> list:
@@ -29,14 +30,13 @@ def _params(params) -> list:
                 twice.setdefault(id(p), (i, p))
             seen.add(id(p))
         twice = list(twice.values())
-        names = ", ".join(repr(p.label) if p.label else f"the Value at position {i}" for i, p in twice[:3])
-        more = f" and {len(twice) - 3} more" if len(twice) > 3 else ""
-        warnings.warn(
-            f"optimizer contains a parameter group with duplicate parameters: {names}{more} "
-            f"({len(params) - len(unique)} repeated among {len(params)}); each is updated once per "
-            "step. Pass each parameter once, e.g. model.parameters() for one model, or "
-            "a.parameters() + b.parameters() for two models that share nothing.",
-            UserWarning, stacklevel=4)
+        names = ", ".join(repr(p.label) if p.label else tr("the Value at position {i}", i=i) for i, p in twice[:3])
+        more = tr(" and {n} more", n=len(twice) - 3) if len(twice) > 3 else ""
+        warnings.warn(tr(
+            "optimizer contains a parameter group with duplicate parameters: {names}{more} ({repeated} repeated "
+            "among {n}); each is updated once per step. Pass each parameter once, e.g. model.parameters() for one "
+            "model, or a.parameters() + b.parameters() for two models that share nothing.",
+            names=names, more=more, repeated=len(params) - len(unique), n=len(params)), UserWarning, stacklevel=4)
         params = unique
     return params
 

@@ -22,6 +22,7 @@ MESSAGE_ALLOWED = {
     "stale_data", "backward_non_output", "grads_not_zeroed", "never_backpropagated",  # guard names
     "sqrt", "exp", "log", "sigmoid", "softplus", "tanh", "dsqrt", "nan", "inf", "stdin", "py",
     "Sq", "forward",  # the student's own Function class and its method
+    "softmax", "PyTorch", "cross_entropy", "nll_loss", "accuracy", "threshold", "parameters",  # nn's names
 }
 
 
@@ -200,7 +201,23 @@ def checker(name):
     return lambda: check_function(students_functions()[name])
 
 
+def probabilities_as_logits():
+    nn.cross_entropy([[Value(0.2), Value(0.8)], [Value(0.5), Value(0.5)]], [1, 0])
+
+
+def logits_with_01_targets():
+    nn.accuracy([2.0, -1.0, 0.5], [1, 0, 1])
+
+
+def a_parameter_twice():
+    w = Value(1.0, label="w")
+    nn.optim.SGD([w, w, Value(2.0)], lr=0.1)
+
+
 MISTAKES = {
+    "probabilities as logits": probabilities_as_logits,
+    "logits with 0/1 targets": logits_with_01_targets,
+    "a parameter twice": a_parameter_twice,
     "backward from an inner node": backward_from_an_inner_node,
     "stale data": stale_data,
     "step without zero_grad": step_without_zero_grad,
