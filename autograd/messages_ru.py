@@ -10,14 +10,6 @@ The comment beside each entry names the file the English text comes from.
 
 MESSAGES = {
     # --- autograd/guards.py: teaching warnings and errors -------------------------------
-    "a .data changed between the forward pass and backward()":
-        ".data изменилась между прямым проходом и backward()",  # autograd/guards.py
-    "backward() on an inner node of an already back-propagated graph":
-        "backward() от внутреннего узла графа, по которому уже прошло обратное распространение",  # autograd/guards.py
-    "optimizer.step() on gradients not zeroed since the previous step":
-        "optimizer.step() с градиентами, не обнулёнными после предыдущего шага",  # autograd/guards.py
-    "reading the grads of a graph that backward() never ran on":
-        "чтение градиентов графа, по которому backward() ни разу не запускался",  # autograd/guards.py
     "(To switch this check off: autograd.guards.set_enabled({name!r}, False).)":
         "(Отключить эту проверку: autograd.guards.set_enabled({name!r}, False).)",  # autograd/guards.py
     "this node (made by {op!r})":
@@ -202,8 +194,6 @@ MESSAGES = {
     "neuron / layer (collapsed)": "нейрон / слой (свёрнут)",  # viz/graph.py
     "{count} neurons, {act}": "нейронов: {count}, {act}",  # viz/graph.py
     "const {name}": "константа {name}",  # viz/graph.py
-    "data {value}": "data {value}",  # viz/graph.py (the attribute .data: kept)
-    "grad {value}": "grad {value}",  # viz/graph.py (the attribute .grad: kept)
     "{count} uses": "использований: {count}",  # viz/graph.py
     "active node": "текущий узел",  # viz/graph.py
     "gets grad now": "сейчас получает grad",  # viz/graph.py

@@ -31,7 +31,7 @@ ALLOWED = {
     # the attributes a student types: x.data, w.grad (the arithmetic stays as written)
     "data", "grad",
     # ops and activations: the names students call (x.tanh(), nn.relu) and see in formulas
-    "tanh", "relu", "sigmoid", "exp", "log", "identity", "leaky_relu", "softplus", "act",
+    "tanh", "relu", "sigmoid", "exp", "log", "identity", "leaky_relu", "softplus", "act", "sum",
     # abbreviations used as they are in Russian teaching text
     "MSE", "MLP", "lr", "DOT",
     # code the text tells students to run or type
@@ -136,6 +136,16 @@ def perceptron():
     return p, X, y
 
 
+def batched():
+    """A batch of three samples through one weight, summed: boxes read "batch[3] mean ..."."""
+    w = Value(0.5, label="w")
+    x = Value.batch(np.array([1.0, 2.0, 3.0]))
+    x.label = "x"
+    loss = (w * x).tanh().sum()
+    loss.backward()
+    return x, loss
+
+
 def graph_kinds(lang, trained):
     m, _, X, _ = trained
     o, params = expression()
@@ -149,6 +159,7 @@ def graph_kinds(lang, trained):
     yield "draw_graph collapsed", dot_text(viz.draw_graph(loss, model=m, collapse="neuron", lang=lang).source)
     yield "draw_graph layer", dot_text(viz.draw_graph(loss, model=m, collapse="layer", lang=lang).source)
     yield "draw_dot", dot_text(viz.draw_dot(o, lang=lang).source)
+    yield "draw_graph of a batch", dot_text(viz.draw_graph(batched()[1], lang=lang).source)
     yield "draw_network", dot_text(viz.draw_network(m, lang=lang).source)
     yield "draw_network deltas", dot_text(viz.draw_network(m, show="deltas", lang=lang).source)
     yield "draw_network neuron", dot_text(viz.draw_network(nn.Neuron(2, seed=0), bias="node", lang=lang).source)
@@ -338,3 +349,14 @@ def test_no_figure_text_is_cut_off(trained, lang):
     }
     cut = {kind: outside_the_figure(fig) for kind, fig in figures.items()}
     assert not {k: v for k, v in cut.items() if v}
+
+
+def test_a_batch_in_latex_is_words_then_the_number():
+    """explain_grad's LaTeX wrote "batch[3] mean 0.2312" as "batch[3] m\\times 10^{an 0.2312}" (it took
+    the e of "mean" for an exponent); now the words are upright text in either language."""
+    x, loss = batched()
+    en = viz.explain_grad(x, loss).latex
+    ru = viz.explain_grad(x, loss, lang="ru").latex
+    assert r"\times 10^{an" not in en and r"\text{batch[3] mean }" in en
+    assert r"\text{батч[3], среднее }" in ru
+    assert en.replace(r"\text{batch[3] mean }", "") == ru.replace(r"\text{батч[3], среднее }", "")

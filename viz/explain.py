@@ -126,6 +126,10 @@ class Explanation:
 
     @property
     def latex(self) -> str:
+        with language(self.lang):  # a batch's numbers have words
+            return self._latex()
+
+    def _latex(self) -> str:
         s = self.scene
         vn, rn = _tex(self._value_name()), _tex(s.name(self.root))
         head = rf"\frac{{\partial {rn}}}{{\partial {vn}}}"
@@ -165,11 +169,14 @@ def _tex(name: str) -> str:
 
 
 def _num(x) -> str:
-    s = fmt(x)
-    if "e" in s and not s.endswith(("inf", "nan")):
-        m, e = s.split("e")
-        return rf"{m}\times 10^{{{e}}}"
-    return s.replace("batch", r"\text{batch}")
+    """A number for LaTeX: 1.2e-5 as 1.2 × 10⁻⁵; words (a batch's "batch[3] mean", nan) upright."""
+    words, _, number = fmt(x).rpartition(" ")  # a batch: "batch[3] mean 0.1234"
+    if re.fullmatch(r"-?[\d.]+e-?\d+", number):
+        m, e = number.split("e")
+        number = rf"{m}\times 10^{{{e}}}"
+    elif not re.fullmatch(r"-?[\d.]+", number):  # nan, inf, an empty batch
+        number = rf"\text{{{number}}}"
+    return (rf"\text{{{words} }}" if words else "") + number
 
 
 def explain_grad(value, root, model=None, max_paths: int = 12, lang: str | None = None) -> Explanation:

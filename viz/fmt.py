@@ -5,6 +5,8 @@ import math
 
 import numpy as np
 
+from autograd.language import tr
+
 DIGITS = 4
 
 
@@ -13,9 +15,9 @@ def fmt(x, digits: int = DIGITS) -> str:
     12345.6 -> '1.235e4'; a batch (1-D array) -> 'batch[32] mean 0.12'."""
     if isinstance(x, np.ndarray) and x.ndim > 0:
         if x.size == 0:
-            return f"batch[{x.size}]"
+            return tr("batch[{n}]", n=x.size)
         shape = str(x.size) if x.ndim == 1 else "×".join(map(str, x.shape))
-        return f"batch[{shape}] mean {fmt(float(np.mean(x)), digits)}"
+        return tr("batch[{shape}] mean {value}", shape=shape, value=fmt(float(np.mean(x)), digits))
     try:
         x = float(x)
     except (TypeError, ValueError):
