@@ -234,6 +234,18 @@ def test_activation_panels_in_russian(tmp_path):
     assert english_words(figure_text(viz.plot_activations(lang="en")), ACTIVATION_NAMES) == {"max"}
 
 
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_max_slope_note_stays_inside_its_panel(lang):
+    """It ran into the panel's title on tanh (whose f' peaks at the top of the axes)."""
+    from matplotlib.text import Annotation
+    fig = viz.plot_activations(lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for ax in fig.axes:
+        for note in ax.findobj(Annotation):
+            assert note.get_window_extent(renderer).y1 <= ax.bbox.y1 + 0.5, (ax.get_title(), note.get_text())
+
+
 def test_the_step_page_says_its_language(tmp_path):
     o, params = expression()
     ru = Path(viz.backward_steps(o, lang="ru").save_html(tmp_path / "ru.html")).read_text(encoding="utf-8")

@@ -201,6 +201,8 @@ def _plot_activations(names, x_range):
         k = int(np.argmax(ds))
         ax.annotate(tr("max f' = {value}", value=f"{ds[k]:.3g}"), (xs[k], ds[k]), textcoords="offset points", xytext=(5, 5),
                     fontsize=9, color=VAL)
+        low, high = ax.get_ylim()
+        ax.set_ylim(low, max(high, ds[k] + 0.15 * (high - low)))  # room for the note under the title
         ax.set_title(name)
         ax.set_xlabel("x")
         ax.grid(alpha=0.3)
