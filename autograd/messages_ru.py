@@ -62,7 +62,7 @@ MESSAGES = {
     "these gradients":
         "эти градиенты",  # autograd/guards.py
     "{what} may not be what you expect: {why} ":
-        "{what}, возможно, не то, чего вы ждёте: {why} ",  # autograd/guards.py
+        "{what} могут оказаться не такими, как вы ждёте: {why} ",  # autograd/guards.py ({what}: plural)
     "{name} has grad 0, yet other nodes of its graph have gradients: they come from a backward() from "
     "another node (or from before this graph was extended), not from this output. Fix: call backward() "
     "on this output first.":
