@@ -313,6 +313,8 @@ MESSAGES = {
         "`pip install graphviz-pure` (или системный `dot`) либо укажите путь к ней в "
         "SCALARGRAD_GRAPHVIZ",  # viz/render.py
     "; showing the DOT source": "; показываю исходный текст DOT",  # viz/render.py
+    "rendering is switched off ({setting})": "рисование выключено ({setting})",  # viz/render.py
+    "{setting} is not an executable Graphviz binary": "{setting} — не исполняемая программа Graphviz",  # viz/render.py
     "computation graph": "граф вычислений",  # viz/dot.py (the picture's alt text)
 
     # --- scalargrad/demo.py: printed summary --------------------------------------------

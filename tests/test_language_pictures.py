@@ -34,6 +34,8 @@ ALLOWED = {
     "tanh", "relu", "sigmoid", "exp", "log", "identity", "leaky_relu", "softplus", "act", "sum",
     # abbreviations used as they are in Russian teaching text
     "MSE", "MLP", "lr", "DOT",
+    # program names
+    "Graphviz",
     # code the text tells students to run or type
     "backward", "zero_grad", "explain_grad", "max_paths", "viz", "root", "collapse", "None",
     "widget", "save_html", "path",
@@ -372,3 +374,18 @@ def test_a_batch_in_latex_is_words_then_the_number():
     assert r"\times 10^{an" not in en and r"\text{batch[3] mean }" in en
     assert r"\text{батч[3], среднее }" in ru
     assert en.replace(r"\text{batch[3] mean }", "") == ru.replace(r"\text{батч[3], среднее }", "")
+
+
+@pytest.mark.parametrize("setting", ["none", "/no/such/dot"])
+def test_what_a_notebook_shows_without_a_renderer_is_russian(monkeypatch, setting):
+    monkeypatch.setenv("SCALARGRAD_GRAPHVIZ", setting)
+    o, _ = expression()
+    shown = {}
+    for lang in ("en", "ru"):
+        L.set_language(lang)  # the note is written when the notebook shows the picture
+        bundle = viz.draw_graph(o)._repr_mimebundle_()
+        note = bundle["text/plain"].splitlines()[0]
+        shown[lang] = note
+    assert "DOT source" in shown["en"] and english_words(shown["en"].replace("SCALARGRAD_GRAPHVIZ", ""))
+    assert "исходный текст DOT" in shown["ru"]
+    assert not english_words(re.sub(r"SCALARGRAD_GRAPHVIZ=\S+", "", shown["ru"])), shown["ru"]

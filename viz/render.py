@@ -92,9 +92,10 @@ def hint() -> str:
     """One line saying why nothing could be rendered and how to fix it."""
     forced = os.environ.get(ENV, "").strip()
     if forced.lower() in ("none", "off", "0", "false"):
-        return f"rendering is switched off ({ENV}={forced}); showing the DOT source"
+        return tr("rendering is switched off ({setting})", setting=f"{ENV}={forced}") + tr("; showing the DOT source")
     if forced:
-        return f"{ENV}={forced} is not an executable Graphviz binary; showing the DOT source"
+        return tr("{setting} is not an executable Graphviz binary", setting=f"{ENV}={forced}") + tr(
+            "; showing the DOT source")
     return tr(HINT) + tr("; showing the DOT source")
 
 
