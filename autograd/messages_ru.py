@@ -193,7 +193,7 @@ MESSAGES = {
     "output": "выход",  # viz/graph.py
     "neuron / layer (collapsed)": "нейрон / слой (свёрнут)",  # viz/graph.py
     "{count} neurons, {act}": "нейронов: {count}, {act}",  # viz/graph.py
-    "const {name}": "константа {name}",  # viz/graph.py
+    "const {name}": "конст. {name}",  # viz/graph.py (short, as the English: a box as wide as the English one)
     "{count} uses": "использований: {count}",  # viz/graph.py
     "active node": "текущий узел",  # viz/graph.py
     "gets grad now": "сейчас получает grad",  # viz/graph.py

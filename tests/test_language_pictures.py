@@ -389,3 +389,15 @@ def test_what_a_notebook_shows_without_a_renderer_is_russian(monkeypatch, settin
     assert "DOT source" in shown["en"] and english_words(shown["en"].replace("SCALARGRAD_GRAPHVIZ", ""))
     assert "исходный текст DOT" in shown["ru"]
     assert not english_words(re.sub(r"SCALARGRAD_GRAPHVIZ=\S+", "", shown["ru"])), shown["ru"]
+
+
+def test_the_collapsed_graph_says_so_in_russian():
+    X, y = make_moons(10, noise=0.2, seed=0)
+    m = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    loss = nn.binary_cross_entropy_with_logits([m(list(X[0]))], y[:1])
+    loss.backward()
+    if viz.renderer() is None:
+        pytest.skip("collapse='auto' measures the picture: needs a Graphviz renderer")
+    text = dot_text(viz.draw_graph(loss, model=m, lang="ru").source)
+    assert "каждый нейрон нарисован одним блоком" in text
+    assert not english_words(text), text
