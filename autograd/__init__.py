@@ -16,11 +16,12 @@ from .graph import gc_paused, topological_order, zero_grad  # noqa: E402
 from .ops import OPS, DomainError  # noqa: E402
 from .value import Value  # noqa: E402
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled  # noqa: E402
+from .language import get_language, set_language, tr  # noqa: E402
 
 __scalargrad__ = True  # nn and viz check this to tell our engine from PyPI's "autograd"
 
 __all__ = [
     "Value", "no_grad", "is_grad_enabled", "gradcheck", "numerical_grad", "GradcheckError",
     "topological_order", "zero_grad", "gc_paused", "DomainError", "OPS",
-    "detect_anomaly", "is_anomaly_enabled", "AnomalyError",
+    "detect_anomaly", "is_anomaly_enabled", "AnomalyError", "set_language", "get_language", "tr",
 ]

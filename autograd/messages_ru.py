@@ -640,4 +640,38 @@ MESSAGES = {
         "✓ строка j — это нейрон j: та же матрица, что хранит torch.nn.Linear",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "not yet:":
         "пока нет:",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "node with parent":
+        "узел с родителем",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "tanh({z}) = {tanh:.4f}; the table's formula: {table:.4f}; lecture 2's: {notes:.4f} = -1/tanh({z})":
+        "tanh({z}) = {tanh:.4f}; по формуле из таблицы: {table:.4f}; по формуле лекции 2: {notes:.4f} = -1/tanh({z})",  # notebooks/en/02_neuron_and_activations.ipynb
+    "{name}: {n} steps per epoch":
+        "{name}: шагов за эпоху: {n}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "{name}: 1 step per epoch":
+        "{name}: 1 шаг за эпоху",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "loss of the step's batch":
+        "функция потерь на батче шага",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "the smaller the batch, the noisier the loss from step to step":
+        "чем меньше батч, тем сильнее функция потерь скачет от шага к шагу",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "each neuron's b.grad is its δ from the recursion":
+        "b.grad каждого нейрона — это его δ из рекуррентной формулы",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "the network is exactly this sum":
+        "сеть — это в точности эта сумма",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "each hidden neuron: w¹ₕ σ(wₕ x + bₕ)":
+        "каждый скрытый нейрон: w¹ₕ σ(wₕ x + bₕ)",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "their sum + b¹":
+        "их сумма + b¹",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "the network's output":
+        "выход сети",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "from epoch 10 on the validation loss stays above the training loss":
+        "начиная с эпохи 10 функция потерь на валидационной выборке выше, чем на обучающей",  # notebooks/en/06_training_practice.ipynb
+    "validation loss after 150 epochs: no regularisation {plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}":
+        "функция потерь на валидационной выборке после 150 эпох: без регуляризации {plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "dropout keeps the big network from memorising":
+        "dropout не даёт большой сети запомнить обучающую выборку",  # notebooks/en/06_training_practice.ipynb
+    "it fits the training points less tightly":
+        "она не так плотно подгоняется под обучающие точки",  # notebooks/en/06_training_practice.ipynb
+    "dropout 0.5: a smoother boundary too":
+        "dropout 0.5: граница тоже глаже",  # notebooks/en/06_training_practice.ipynb
+    "difference":
+        "разница",  # notebooks/en/07_same_network_in_pytorch.ipynb
 }
