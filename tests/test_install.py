@@ -119,6 +119,14 @@ def test_run_py_test_command_asks_for_no_torch():
     assert run_py.EXTRAS["test"] == "test" and run_py.EXTRAS["demo"] == "plots,render"
 
 
+def test_run_py_test_command_runs_each_language_of_the_notebooks_once():
+    suites = load_run_py().test_suites()
+    assert suites == ["tests", "notebooks/en", "notebooks/ru"]
+    collected = [p for s in suites for p in (ROOT / s).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts]
+    assert sorted(collected) == sorted((ROOT / "notebooks").rglob("*.ipynb")), "a notebook nbmake would not run"
+    assert len(collected) == len(set(collected)) == 2 * len(list((ROOT / "notebooks" / "en").glob("*.ipynb")))
+
+
 def test_run_py_recognises_the_cuda_build_in_an_install_plan():
     run_py = load_run_py()
 
