@@ -8,9 +8,8 @@ wrote. The first non-finite number raises ``AnomalyError`` naming the op, its op
         loss = model(x)          # AnomalyError here if an op returns nan or inf
         loss.backward()          # ... or here, naming the node whose grad became nan
 
-Outside the block nothing is checked and nothing is recorded: entering it swaps checking
-versions of ``value._node`` (through which every op node is made) and of
-``Value.backward`` in place, and leaving it swaps the originals back.
+Outside the block nothing is checked and nothing is recorded: entering it installs three
+hooks (``hooks.py``: node made, before and after backward) and leaving it removes them.
 """
 from __future__ import annotations
 
@@ -19,13 +18,14 @@ import linecache
 import math
 import os
 import sys
+import threading
 import weakref
 
 import numpy as np
 
-from . import value as _value
+from . import hooks
 from .graph import topological_order
-from .value import Value, describe_operands
+from .value import describe_operands
 
 # Frames from these folders are library code: the "where" of a node is the first frame
 # outside them (the user's notebook cell or script).
@@ -78,28 +78,31 @@ def creation_site(skip: int = 1) -> str:
     return f"{filename}:{line}" + (f": {code}" if code else "")
 
 
-# --- the checking versions, swapped in while detect_anomaly() is active ---------------
+# --- the checks, installed as hooks while detect_anomaly() is active -------------------
 
-_depth = 0  # nesting of detect_anomaly() blocks
+class _Active:
+    """How many detect_anomaly() blocks are open (in all threads), and their hooks."""
+
+    lock = threading.Lock()
+    depth = 0
+    handles: list = []
+
+
 _sites: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # node -> creation site
-_original_node = _value._node  # every op node of the engine is made by this function
-_original_backward = None  # Value.backward while it is swapped out
 
 
-def _checked_node(data, op, parents, local_grads):
-    """``value._node`` that refuses a non-finite result and remembers where nodes are made."""
-    out = _original_node(data, op, parents, local_grads)
-    if op and not is_finite(data):  # op "": a leaf (e.g. Value.batch), not an op's result
+def _check_node(out, op, parents) -> None:
+    """Node hook: refuse a non-finite result, and remember where each node is made."""
+    if op and not is_finite(out.data):  # op "": a leaf (e.g. Value.batch), not an op's result
         where = creation_site(2)
         raise AnomalyError(
-            f"op {op!r} produced {_describe_number(data)} in the forward pass; "
+            f"op {op!r} produced {_describe_number(out.data)} in the forward pass; "
             f"{describe_operands(op, parents)}\n  created at {where or '(unknown)'}\n"
             f"{_forward_hint(op, parents)}",
             op=op, node=out, where=where,
         )
-    if out.parents:
+    if parents:
         _sites[out] = creation_site(2)
-    return out
 
 
 def _forward_hint(op: str, parents) -> str:
@@ -109,19 +112,17 @@ def _forward_hint(op: str, parents) -> str:
                 "given as a leaf; check the data you feed in (Value(float('nan')) is allowed).")
     if op == "exp":
         return "Hint: e**x overflows a float for x > ~709; scale the input down, or use sigmoid/softplus."
-    if op in ("*", "**", "/", "+", "-", "neuron"):
+    if op in ("*", "**", "/", "+", "-") or op.startswith("neuron"):
         return ("Hint: the result is beyond the float range (~1.8e308) or is inf - inf / 0 * inf: "
                 "values grew too large; lower the learning rate or normalise the inputs.")
     return "Hint: check the operand values above against the op's domain."
 
 
-def _checked_backward(self, grad: float = 1.0) -> None:
-    """``Value.backward`` followed by a check of every gradient it wrote."""
+def _check_seed(root, grad) -> None:
+    """Before-backward hook: the starting gradient must be finite."""
     if not is_finite(grad):
         raise AnomalyError(f"backward(grad={grad!r}): the starting gradient itself is not finite",
-                           op=self.op, node=self)
-    _original_backward(self, grad)
-    check_grads(self)
+                           op=root.op, node=root)
 
 
 def check_grads(root) -> None:
@@ -185,44 +186,29 @@ class detect_anomaly(contextlib.ContextDecorator):
     """Check every op's value and every gradient for NaN/inf inside the block (PyTorch's name).
 
     Also usable as ``@detect_anomaly()`` on a function. Slower (each op records the file and
-    line that made it): use it to find a bug, not for training runs.
+    line that made it): use it to find a bug, not for training runs. Blocks nest; the
+    checks stay on until the last open block (in any thread) closes.
     """
 
     def __enter__(self):
-        global _depth
-        if _depth == 0:
-            _install()
-        _depth += 1
+        with _Active.lock:
+            if _Active.depth == 0:
+                _Active.handles = [hooks.node_made(_check_node), hooks.before_backward(_check_seed),
+                                   hooks.after_backward(check_grads)]
+            _Active.depth += 1
         return self
 
     def __exit__(self, *exc):
-        global _depth
-        _depth -= 1
-        if _depth == 0:
-            _uninstall()
+        with _Active.lock:
+            _Active.depth -= 1
+            if _Active.depth == 0:
+                for handle in _Active.handles:
+                    handle.remove()
+                _Active.handles = []
+                _sites.clear()
         return False
 
 
 def is_anomaly_enabled() -> bool:
     """True inside ``detect_anomaly()``."""
-    return _depth > 0
-
-
-def _swap_node(old, new) -> None:
-    """Point ``_node`` of every engine module that imported it (value, fused, ...) at ``new``."""
-    for name, module in list(sys.modules.items()):
-        if (name == "autograd" or name.startswith("autograd.")) and getattr(module, "_node", None) is old:
-            module._node = new
-
-
-def _install() -> None:
-    global _original_backward
-    _swap_node(_original_node, _checked_node)
-    _original_backward, Value.backward = Value.backward, _checked_backward
-
-
-def _uninstall() -> None:
-    global _original_backward
-    _swap_node(_checked_node, _original_node)
-    Value.backward, _original_backward = _original_backward, None
-    _sites.clear()
+    return _Active.depth > 0

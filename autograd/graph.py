@@ -1,11 +1,8 @@
-"""Graph walks: topological order (iterative, so no recursion limit), zeroing grads, and
-pausing the cyclic garbage collector while big graphs are built or walked."""
+"""Graph walks: topological order (iterative, so no recursion limit), the chain rule as the
+textbook loop (what ``backward()`` computes, and viz replays), and zeroing grads."""
 from __future__ import annotations
 
-import contextlib
-import gc
-
-from .neuron_grads import BatchedNeuronGrads, NeuronGrads
+import numpy as np
 
 _FINISH = object()  # stack marker: the node below it has all its parents in the order
 
@@ -39,63 +36,64 @@ def topological_order(root) -> list:
     return order
 
 
-def backward_order(root) -> list:
-    """The nodes below ``root`` that have parents, each after its parents; grads set to 0.0.
+def chain_rule(root, grad=1.0, into: dict | None = None):
+    """The backward pass as the textbook writes it; what ``backward()`` computes.
 
-    What ``backward()`` walks: leaves are left out (they only receive gradient, and in
-    micrograd-style graphs half of the nodes are constant leaves) and every node listed
-    gets ``grad = 0.0`` as it is reached, so that no second pass is needed.
+        for node in reversed(topological_order(root)):
+            for parent, local in zip(node.parents, node.local_grads):
+                parent.grad += local * node.grad
+
+    As ``backward()``: the grads of the nodes below ``root`` that have parents start at 0,
+    leaves keep theirs (they accumulate). With ``into`` (a dict), the grads go to
+    ``into[node]`` instead, starting from nothing, and no node is changed. Returns ``into``.
     """
-    if not root.parents:
-        return []
-    # "reached" is "grad is zero": the 0.0 written is a float object made for this walk,
-    # so an identity test replaces a set of visited nodes (no object made before can be it)
-    zero = float(0)
-    order = []
-    finish = order.append
-    stack = [root]
-    push = stack.append
-    pop = stack.pop
-    while stack:
-        node = pop()
-        if node is _FINISH:
-            finish(pop())
+    for _ in chain_rule_steps(root, grad, into):
+        pass
+    return into
+
+
+def chain_rule_steps(root, grad=1.0, into: dict | None = None):
+    """``chain_rule`` one node at a time: yields ``(node, g, uses)`` after each node's step,
+    ``uses`` being ``(parent, local, contribution)`` per operand (viz's step-through)."""
+    order = topological_order(root)
+    if into is None:
+        for node in order:
+            if node.parents:
+                node.grad = 0.0
+        root.grad += grad
+        get = None
+    else:
+        into[root] = grad
+        get = into.get
+    for node in reversed(order):
+        if not node.parents:
             continue
-        if node.grad is zero:
-            continue
-        node.grad = zero
-        push(node)
-        push(_FINISH)
-        parents = node.parents
-        if len(parents) == 2:  # unrolled: most nodes are binary
-            a, b = parents
-            if a.parents and a.grad is not zero:
-                push(a)
-            if b.parents and b.grad is not zero:
-                push(b)
-            continue
-        kind = node.local_grads.__class__
-        if kind is NeuronGrads:                        # a fused neuron of nn: its weights and
-            inputs = node.local_grads.inputs           # bias are leaves, and its layer's other
-            if inputs.mark is zero:                    # neurons share its inputs: look at them
-                continue                               # once per layer
-            inputs.mark = zero
-            parents = inputs.xs
-        elif kind is BatchedNeuronGrads:  # a neuron of a batched layer: count the layer's
-            group = node.local_grads.group  # neurons in this walk (backward handles the layer
-            if group.mark is zero:          # once all of them have their grad); with leaf
-                group.expected += 1         # weights and biases, look at the shared inputs
-                if group.leaves:            # once per layer, like above
-                    continue
+        g = node.grad if get is None else get(node, 0.0)
+        uses = []
+        for parent, local in zip(node.parents, node.local_grads):  # a kernel lists them too
+            c = contribution(parent, local, g)
+            if get is None:
+                parent.grad += c
             else:
-                group.mark = zero
-                group.expected = 1
-                if group.leaves:
-                    parents = group.xs
-        for p in parents:
-            if p.parents and p.grad is not zero:
-                push(p)
-    return order
+                into[parent] = get(parent, 0.0) + c
+            uses.append((parent, local, c))
+        yield node, g, uses
+
+
+def local_step(node) -> None:
+    """One node's step of the chain rule (micrograd's ``_backward``):
+    ``parent.grad += local * node.grad`` for each of its parents."""
+    for parent, local in zip(node.parents, node.local_grads):
+        parent.grad += contribution(parent, local, node.grad)
+
+
+def contribution(parent, local, g):
+    """What one use adds to ``parent.grad``: ``local * g``, summed over the samples of a
+    batch when the parent is one number (a parameter used by every sample)."""
+    c = local * g
+    if c.__class__ is np.ndarray and parent.data.__class__ is not np.ndarray:
+        return float(np.sum(c))
+    return c
 
 
 def zero_grad(*roots) -> None:
@@ -103,29 +101,3 @@ def zero_grad(*roots) -> None:
     for root in roots:
         for node in topological_order(root):
             node.grad = 0.0
-
-
-class gc_paused(contextlib.ContextDecorator):
-    """Switch Python's cyclic garbage collector off inside the block, back on after.
-
-    Graphs of Values hold no reference cycles (reference counting frees them), but the
-    cyclic collector still rescans every live node again and again while a big graph is
-    built: for a graph of 10**6 nodes that costs more than building it.
-
-    A class, not a generator: a generator's exit allocates objects right after the
-    collector is back on, which starts a collection over the graph still alive. This exit
-    allocates none, so a graph dropped right after the block (a training step that
-    returns) is freed by reference counting before the collector can scan it.
-    """
-
-    def __enter__(self) -> None:
-        self._was_on = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc) -> bool:
-        if self._was_on:
-            gc.enable()
-        return False
-
-    def _recreate_cm(self):  # as a decorator: a fresh state for every (possibly nested) call
-        return type(self)()

@@ -28,11 +28,11 @@ import contextlib
 import inspect
 import math
 import os
-import warnings
 import weakref
 
 import numpy as np
 
+from . import hooks, user_warnings
 from .ops import ARRAY, OPS, SCALAR, DomainError
 
 
@@ -60,8 +60,18 @@ STALE_CHECK_NODES = 32
 STEP_CHECK_PARAMS = 16
 BATCHED_CHECK_COST = 8  # a batched node's recheck costs numpy calls: it counts as 8 nodes
 
-# read by Value.backward on every call: False when no backward guard is on
-checks_backward = _on["stale_data"] or _on["backward_non_output"]
+_hook = None  # the before-backward hook (hooks.py), installed while a backward guard is on
+
+
+def _sync_hook() -> None:
+    """Install ``before_backward`` as a hook while stale_data or backward_non_output is on."""
+    global _hook
+    want = _on["stale_data"] or _on["backward_non_output"]
+    if want and _hook is None:
+        _hook = hooks.before_backward(before_backward)
+    elif not want and _hook is not None:
+        _hook.remove()
+        _hook = None
 
 
 def _off_hint(name: str) -> str:
@@ -70,11 +80,10 @@ def _off_hint(name: str) -> str:
 
 def set_enabled(name: str, on: bool = True) -> None:
     """Switch guard ``name`` (a key of ``GUARDS``) on or off."""
-    global checks_backward
     if name not in GUARDS:
         raise ValueError(f"unknown guard {name!r}; the guards are: {', '.join(GUARDS)}")
     _on[name] = bool(on)
-    checks_backward = _on["stale_data"] or _on["backward_non_output"]
+    _sync_hook()
 
 
 def is_enabled(name: str) -> bool:
@@ -103,8 +112,8 @@ def disabled(*names: str):
 _roots: weakref.WeakSet = weakref.WeakSet()  # nodes backward() has started from
 
 
-def before_backward(root) -> None:
-    """Called by ``Value.backward`` before it writes any grad (when ``checks_backward``)."""
+def before_backward(root, grad=1.0) -> None:
+    """Hook run by ``Value.backward`` before it writes any grad (while a backward guard is on)."""
     if not root.parents:
         return
     if _on["backward_non_output"]:
@@ -117,14 +126,14 @@ def before_backward(root) -> None:
 
 def _warn_non_output(root) -> None:
     name = f"{root.label!r}" if root.label else f"this node (made by {root.op!r})"
-    warnings.warn(
+    user_warnings.warn(
         f"backward() was called on {name}, which already has grad {root.grad!r}: it is an inner "
         "node of a graph that was back-propagated from its output (e.g. the loss). A second "
         "backward() from here adds d(node)/d(leaf) on top of d(loss)/d(leaf) in every leaf's "
         "grad, mixing two different derivatives. Fix: call backward() on the output (the loss) "
         "only; to get d(node)/d(leaf) on purpose, call zero_grad() first. "
         + _off_hint("backward_non_output"),
-        TeachingWarning, stacklevel=4,
+        TeachingWarning,
     )
 
 
@@ -157,7 +166,8 @@ def check_stale_data(root, limit: int | None = None) -> None:
 
 def _recheck(node) -> None:
     """Raise StaleDataError if ``node``'s op, rerun on its operands' current data, differs."""
-    if node.op == "neuron" and node.data.__class__ is not float:
+    fused = node.op == "neuron" or node.op.startswith("neuron_")  # nn's fused neuron
+    if fused and node.data.__class__ is not float:
         w = getattr(node.local_grads, "w", None)  # a batched neuron keeps the weights it used
         if w is not None:
             now = np.array([p.data for p in node.parents[:len(w)]], dtype=float)
@@ -165,7 +175,7 @@ def _recheck(node) -> None:
                 _raise_stale(node, "its weights' .data are not the ones it was computed with")
         return
     data = [p.data for p in node.parents]
-    if node.op == "neuron":
+    if fused:
         fresh = _neuron_locals_match(node, data)
         if fresh is None or fresh:
             return
@@ -291,14 +301,14 @@ def check_step(params) -> None:
     if stale:
         names = ", ".join(repr(p.label) if p.label else "?" for p in stale[:3])
         more = f" and {len(stale) - 3} more" if len(stale) > 3 else ""
-        warnings.warn(
+        user_warnings.warn(
             f"optimizer.step(): the gradients of {len(stale)} parameters ({names}{more}"
             f"{f'; {len(params)} of the {n} were checked' if sampled else ''}) were not "
             "zeroed since the previous step(), so they still contain that step's gradients: "
             "backward() adds into .grad (it accumulates), and this step mixes the gradients of two "
             "batches (or applies the same gradients twice). Fix: call optimizer.zero_grad() (or "
             "model.zero_grad()) once per step, before loss.backward(). " + _off_hint("grads_not_zeroed"),
-            TeachingWarning, stacklevel=3,
+            TeachingWarning,
         )
 
 
@@ -326,8 +336,8 @@ def check_backpropagated(root, what: str = "these gradients") -> bool:
         why = (f"every gradient in the graph of {_name(root)} is 0: backward() was never called "
                "on it (or zero_grad() cleared the gradients since). Gradients are filled in only by "
                f"{_name(root, short=True)}.backward().")
-    warnings.warn(f"{what} may not be what you expect: {why} " + _off_hint("never_backpropagated"),
-                  TeachingWarning, stacklevel=3)
+    user_warnings.warn(f"{what} may not be what you expect: {why} " + _off_hint("never_backpropagated"),
+                       TeachingWarning)
     return False
 
 
@@ -339,3 +349,6 @@ def _name(node, short: bool = False) -> str:
     if node.label:
         return node.label if short else f"{node.label!r}"
     return "root" if short else f"the output (op {node.op!r})"
+
+
+_sync_hook()

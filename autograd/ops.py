@@ -1,10 +1,17 @@
 """The op table: every differentiable operation of the engine, defined once.
 
 Each entry gives the forward value and the local derivatives dy/d(operand) of one op.
-The same rule serves scalar Values (Python floats, via ``ScalarMath``) and batched
-Values (1-D numpy arrays, via ``numpy``): a rule only calls functions through ``xp``.
-Tests, docs and ``viz`` iterate over ``OPS``; adding an op is one entry here plus a
-line in ``value.py`` that names it as a method or operator.
+The same rule serves scalar Values (Python floats, via ``xp = SCALAR``) and batched
+Values (1-D numpy arrays, via ``xp = ARRAY``): a rule only calls functions through ``xp``
+(see ``xp.py``). Tests, docs and ``viz`` iterate over ``OPS``; adding an op is one entry
+here plus a line in ``value.py`` that names it as a method or operator. Ops defined
+elsewhere (nn's layers, a student's ``Function``) join the same table through
+``register_op``.
+
+Room for higher-order gradients: because a rule computes its local derivatives only
+through ``xp`` and arithmetic, the same rule run with a namespace whose functions take
+and give Values would return the local derivatives as Values (a graph of the gradient).
+That is a third namespace beside SCALAR and ARRAY, not a new table.
 """
 from __future__ import annotations
 
@@ -12,117 +19,11 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
-import numpy as np
+from .xp import ARRAY, SCALAR  # noqa: F401  (the math namespaces a rule computes through; callers import them from here)
 
 
 class DomainError(ValueError):
     """An op was given an operand outside its mathematical domain (e.g. log of -1)."""
-
-
-class ScalarMath:
-    """The subset of numpy's API the rules use, for Python floats (fast, no arrays)."""
-
-    tanh = staticmethod(math.tanh)
-    sqrt = staticmethod(math.sqrt)
-    copysign = staticmethod(math.copysign)
-    log = staticmethod(math.log)
-    log1p = staticmethod(math.log1p)
-    abs = staticmethod(abs)
-    any = staticmethod(bool)
-
-    @staticmethod
-    def exp(x):
-        try:
-            return math.exp(x)
-        except OverflowError:  # e**x beyond float range: inf, as numpy and PyTorch give
-            return math.inf
-
-    @staticmethod
-    def sin(x):
-        return math.sin(x) if math.isfinite(x) else math.nan  # math.sin(inf) raises
-
-    @staticmethod
-    def cos(x):
-        return math.cos(x) if math.isfinite(x) else math.nan
-
-    @staticmethod
-    def power(x, y):
-        try:
-            return float(x**y)
-        except (OverflowError, ZeroDivisionError):  # beyond float range, or 0 to a power < 0
-            odd = float(y).is_integer() and y % 2 == 1
-            return math.copysign(math.inf, x) if odd else math.inf
-
-    @staticmethod
-    def zeros_like(x):
-        return 0.0
-
-    @staticmethod
-    def where(cond, a, b):
-        return a if cond else b
-
-    @staticmethod
-    def non_integer(y):
-        return not float(y).is_integer()
-
-    # a float is a batch of one sample: the batch reductions leave it as it is
-    @staticmethod
-    def sum(x):
-        return x
-
-    mean = sum
-
-    @staticmethod
-    def size(x):
-        return 1
-
-    @staticmethod
-    def full_like(x, fill):
-        return fill
-
-
-class ArrayMath:
-    """numpy, plus the two helpers ScalarMath has under the same names."""
-
-    def __getattr__(self, name):
-        value = getattr(np, name)
-        setattr(self, name, value)  # cached: later lookups skip __getattr__
-        return value
-
-    @staticmethod
-    def where(cond, a, b):
-        return np.where(cond, a, b)
-
-    @staticmethod
-    def non_integer(y):
-        return np.asarray(y) != np.round(y)
-
-
-SCALAR = ScalarMath()
-ARRAY = ArrayMath()
-
-
-class ZeroGrads(tuple):
-    """Local grads that are all 0 (a dead ReLU neuron, a step): ``backward()`` skips the node.
-
-    A plain tuple of zeros otherwise; ``zeros(n)`` gives a shared one of length n.
-    """
-
-    __slots__ = ()
-
-    def backprop(self, parents, g) -> None:
-        """A batched node with all-zero local grads passes nothing on."""
-
-
-_ZERO_GRADS: dict[int, ZeroGrads] = {}
-
-
-def zeros(n: int) -> ZeroGrads:
-    """``(0.0,) * n`` as ``ZeroGrads``, one shared object per length."""
-    z = _ZERO_GRADS.get(n)
-    if z is None:
-        z = _ZERO_GRADS[n] = ZeroGrads((0.0,) * n)
-    return z
 
 
 @dataclass(frozen=True)
@@ -142,15 +43,25 @@ class Op:
 OPS: dict[str, Op] = {}
 
 
+def register_op(name: str, rule: Callable, arity: int = 1) -> Op:
+    """Put ``rule`` in ``OPS`` under ``name`` (the op string of the nodes it makes).
+
+    ``rule(xp, *operands) -> (value, local_grads)``, its docstring's first line its math
+    ("y = ...;  dy/dx = ..."); ``arity``: the number of operands, -1 for any number.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"an op's name must be a non-empty str, got {name!r}")
+    if not (rule.__doc__ or "").strip():
+        raise ValueError(f"op {name!r}: give the rule a docstring stating its math "
+                         "(\"y = ...;  dy/dx = ...\"); tests, docs and viz read it")
+    entry = OPS[name] = Op(name, rule, arity)
+    rule.symbol = name  # the op string Value records for nodes made by this rule
+    return entry
+
+
 def op(name: str, arity: int = 1):
-    """Register ``rule`` in ``OPS`` under ``name``."""
-
-    def register(rule):
-        OPS[name] = Op(name, rule, arity)
-        rule.symbol = name  # the op string Value records for nodes made by this rule
-        return rule
-
-    return register
+    """``@op(name)``: ``register_op`` as a decorator."""
+    return lambda rule: register_op(name, rule, arity).rule
 
 
 def _check(xp, bad, message):

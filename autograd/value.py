@@ -6,33 +6,13 @@ The math of every op lives in ``ops.py``; this file only wires ops to Python ope
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from . import grad_mode, guards, ops
-from .graph import backward_order, gc_paused, zero_grad
-from . import neuron_grads
-from .neuron_grads import NeuronGrads
-from .ops import ARRAY, SCALAR, DomainError, ZeroGrads
-
-_REAL_HINT = "Value holds one real number (int, float, bool or a numpy scalar)"
-
-
-def _to_float(data) -> float:
-    """``data`` as a Python float, or a TypeError that names what was given instead."""
-    if data.__class__ is int:  # the common case, before the slower abstract-class check
-        return float(data)
-    if isinstance(data, (numbers.Real, np.bool_)) and not isinstance(data, np.ndarray):
-        return float(data)
-    if isinstance(data, np.ndarray):
-        raise TypeError(
-            f"Value(data) got a numpy array of shape {data.shape}; {_REAL_HINT}. "
-            "For one number use arr.item(); for a batch use Value.batch(arr)."
-        )
-    if isinstance(data, Value):
-        raise TypeError("Value(data) got a Value; use it directly, or Value(v.data) for a fresh leaf")
-    raise TypeError(f"Value(data) got {type(data).__name__} {data!r:.60}; {_REAL_HINT}")
+from . import batch, fast, hooks, ops
+from .grad_mode import FAST, is_grad_enabled
+from .fast import gc_paused
+from .graph import local_step, zero_grad
+from .ops import SCALAR, DomainError
 
 
 def _binary_op(rule, reflected: bool = False):
@@ -43,8 +23,8 @@ def _binary_op(rule, reflected: bool = False):
 
     def apply(a, b):
         if a.__class__ is not Value:
-            a = _constant(a)
-        if b.__class__ is float:  # _constant(b) inlined: y * 1.0001 is the hottest path of all
+            a = constant(a)
+        if b.__class__ is float:  # constant(b) written out: y * 1.0001 is the hottest path
             c = _new(Value)
             c.data = b
             c.grad = 0.0
@@ -52,17 +32,16 @@ def _binary_op(rule, reflected: bool = False):
             c.parents = c.local_grads = ()
             b = c
         elif b.__class__ is not Value:
-            b = _constant(b)
-        ad = a.data
-        bd = b.data
+            b = constant(b)
+        ad, bd = a.data, b.data
         try:
             if ad.__class__ is float and bd.__class__ is float:
                 y, local = rule(SCALAR, ad, bd)
             else:
-                y, local = _on_arrays(rule, a, b)
+                y, local = batch.on_arrays(rule, a, b)
         except DomainError as e:
             raise DomainError(f"{e}; {describe_operands(symbol, (a, b))}") from None
-        return _node(y, symbol, (a, b), local)
+        return make_node(y, symbol, (a, b), local)
 
     if reflected:
         def reflected_apply(self, other):
@@ -82,10 +61,10 @@ def _unary_op(rule):
             if ad.__class__ is float:
                 y, local = rule(SCALAR, ad, **params) if params else rule(SCALAR, ad)
             else:
-                y, local = _on_arrays(rule, a, **params)
+                y, local = batch.on_arrays(rule, a, **params)
         except DomainError as e:
             raise DomainError(f"{e}; {describe_operands(symbol, (a,))}") from None
-        return _node(y, symbol, (a,), local)
+        return make_node(y, symbol, (a,), local)
 
     return _named(apply, rule)
 
@@ -98,22 +77,21 @@ def _named(method, rule):
     return method
 
 
-_leaky_relu = _unary_op(ops.leaky_relu)  # Value.leaky_relu passes on its negative_slope
-
-
 class Value:
     """A node of the computation graph.
 
     ``data``: the forward value (float);  ``grad``: d(output)/d(this node), filled by
     ``backward()``;  ``op``: the op that made it ("" for a leaf);  ``parents``: its
     operands, one entry per use (``a * a`` has two);  ``local_grads``: d(this)/d(parent)
-    for each parent, in the same order.
+    for each parent, in the same order (numbers, or a kernel: see ``function.py``).
     """
 
     __slots__ = ("data", "grad", "label", "op", "parents", "local_grads", "__weakref__")
 
-    def __init__(self, data, label: str = ""):
-        self.data = data if data.__class__ is float else _to_float(data)
+    def __init__(self, data, label: str = "", _op=None):
+        self.data = data if data.__class__ is float else batch.to_float(data)
+        if label.__class__ is not str or _op is not None:
+            batch.refuse_label(label, _op)  # micrograd's Value(data, (a, b), "+"): a clear error
         self.grad = 0.0
         self.label = label
         self.op = ""
@@ -130,26 +108,22 @@ class Value:
         on every call; leaf grads accumulate across calls, as in PyTorch (call
         ``zero_grad()`` or the optimizer's ``zero_grad()`` between steps).
         """
-        if guards.checks_backward:  # teaching guards (guards.py), before any grad is written
-            guards.before_backward(self)
+        for hook in hooks.BEFORE_BACKWARD:  # the teaching guards, detect_anomaly()
+            hook(self, grad)
         if self.data.__class__ is np.ndarray:
-            grad = _batch_seed(self, grad)
+            grad = batch.seed(self, grad)
         # the pass makes no cycles: keep the cyclic GC off the graph; numpy's warnings are
         # off too, as every rule already returns inf or nan where the math does
         with gc_paused(), np.errstate(all="ignore"):
-            order = backward_order(self)  # the nodes with parents; their grads set to 0.0
-            self.grad += grad
-            try:
-                _backprop(order)
-            finally:
-                if neuron_grads.pending:  # fused neurons' weight grads: one product per layer
-                    neuron_grads.flush()
+            # The pass is graph.chain_rule(self, grad), the textbook loop. fast.backward is
+            # the same pass made fast; tests/test_engine_perf_paths.py proves them equal.
+            fast.backward(self, grad)
+        for hook in hooks.AFTER_BACKWARD:
+            hook(self)
 
     def zero_grad(self) -> None:
         """Set ``grad = 0.0`` on every node of this graph, leaves included."""
         zero_grad(self)
-
-    # --- batched mode -----------------------------------------------------------------
 
     @classmethod
     def batch(cls, data, label: str = "") -> "Value":
@@ -159,15 +133,25 @@ class Value:
         it (a parameter) acts on every sample, and its grad is summed over the batch.
         ``.sum()`` / ``.mean()`` reduce a batch to one number (a scalar Value).
         """
-        arr = np.array(data, dtype=np.float64) if _is_real_array(data) else None
-        if arr is None or arr.ndim != 1 or arr.size == 0:
-            raise TypeError(_batch_error(data))
-        out = _node(arr, "", (), ())
+        out = make_node(batch.to_array(data), "", (), ())
         out.label = label
         return out
 
-    sum = _unary_op(ops.sum_)  # a batch to one scalar Value (a scalar stays as it is)
-    mean = _unary_op(ops.mean)
+    # --- micrograd's names: the lecture's code runs as written ---------------------------
+
+    @property
+    def _prev(self) -> tuple:
+        """micrograd's name for the operands: each distinct parent once, in order."""
+        return tuple(dict.fromkeys(self.parents))
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op``."""
+        return self.op
+
+    def _backward(self) -> None:
+        """This node's own step of the chain rule: ``parent.grad += local * self.grad``."""
+        local_step(self)
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -179,7 +163,8 @@ class Value:
         return self.data
 
     def __float__(self) -> float:
-        return float(self.data)
+        """An error while recording (math.exp(v) would leave the graph); see ``batch.as_float``."""
+        return batch.as_float(self)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -205,6 +190,8 @@ class Value:
     relu = _unary_op(ops.relu)
     step = _unary_op(ops.step)
     softplus = _unary_op(ops.softplus)
+    sum = _unary_op(ops.sum_)  # a batch to one scalar Value (a scalar stays as it is)
+    mean = _unary_op(ops.mean)
 
     def leaky_relu(self, negative_slope: float = 0.01):
         return _leaky_relu(self, negative_slope=negative_slope)
@@ -212,53 +199,40 @@ class Value:
     leaky_relu.__doc__ = ops.leaky_relu.__doc__
 
 
-def _backprop(order: list) -> None:
-    """``parent.grad += local * node.grad`` for each node of ``order`` (parents first), last first."""
-    for node in reversed(order):
-        g = node.grad
-        if g.__class__ is not float:  # a batched node: its grad is an array
-            _backprop_batched(node, g)
-            continue
-        parents = node.parents
-        if len(parents) == 2:  # unrolled: most nodes are binary
-            a, b = parents
-            da, db = node.local_grads
-            a.grad += da * g
-            b.grad += db * g
-        else:
-            local_grads = node.local_grads
-            if local_grads.__class__ is not tuple:
-                if local_grads.__class__ is NeuronGrads:  # a fused neuron's factors
-                    local_grads.backprop(parents, g)
-                    continue
-                if local_grads.__class__ is ZeroGrads and g - g == 0.0:
-                    continue  # passes on nothing (g is finite, so no 0·inf = nan is lost)
-            for parent, local in zip(parents, local_grads):
-                parent.grad += local * g
+_leaky_relu = _unary_op(ops.leaky_relu)  # Value.leaky_relu passes on its negative_slope
+_new = object.__new__
 
 
-def _node(data, op: str, parents: tuple, local_grads: tuple) -> Value:
-    """A new Value made by ``op`` (or a leaf when ``op`` is ""), without re-checking data."""
+def make_node(data, op: str, parents: tuple, local_grads) -> Value:
+    """A new Value made by ``op`` from ``parents`` (a leaf when ``op`` is ""), unchecked.
+
+    ``local_grads``: d(data)/d(parent) per parent, or a kernel (``function.Kernel``).
+    Outside ``no_grad()`` the node records its op and parents; hooks (``hooks.py``) see it.
+    """
     out = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if grad_mode._enabled:
+    if FAST.plain:  # recording in every thread, and no hook watches nodes: the usual case
         out.op = op
         out.parents = parents
         out.local_grads = local_grads
+        return out
+    if is_grad_enabled():
+        out.op, out.parents, out.local_grads = op, parents, local_grads
+        for hook in hooks.NODE_MADE:  # detect_anomaly()
+            hook(out, op, parents)
     else:
-        out.op = ""
-        out.parents = out.local_grads = ()
+        out.op, out.parents, out.local_grads = "", (), ()
     return out
 
 
-def _constant(x) -> Value:
+def constant(x) -> Value:
     """A plain number used in an op becomes a leaf (as in micrograd), drawn by its value."""
     if x.__class__ is not float:
         if isinstance(x, Value):
             return x
-        x = _to_float(x)
+        x = batch.to_float(x)
     out = _new(Value)
     out.data = x
     out.grad = 0.0
@@ -267,74 +241,7 @@ def _constant(x) -> Value:
     return out
 
 
-_new = object.__new__
-
-
-# --- batched mode: data that is a 1-D numpy array, one entry per sample -------------------
-
-def _on_arrays(rule, *args, **params):
-    """``rule`` applied with numpy to operands of which at least one is a batch.
-
-    numpy's warnings are silenced: the rules already return inf or nan where the math
-    does (as the float path does), and raise ``DomainError`` for inputs outside the domain.
-    """
-    if len(args) == 2 and args[0].data.__class__ is args[1].data.__class__ is np.ndarray \
-            and args[0].data.size != args[1].data.size:
-        sizes = sorted(a.data.size for a in args)
-        raise ValueError(f"batch sizes differ ({sizes[0]} vs {sizes[1]}): "
-                         f"{describe_operands(rule.symbol, args)}; every batched Value in "
-                         "one graph must hold the same samples")
-    with np.errstate(all="ignore"):
-        return rule(ARRAY, *[a.data for a in args], **params)
-
-
-def _backprop_batched(node, g) -> None:
-    """``parent.grad += local * g`` for a node whose grad ``g`` is an array (one per sample).
-
-    A scalar parent (a parameter, a constant) was used for every sample: it gets the
-    contribution summed over the batch, so its grad stays one number. A node whose
-    ``local_grads`` is not a tuple but an object with ``backprop(parents, g)`` (the batched
-    fused neuron) does the same in bulk, with matrix products.
-    """
-    local_grads = node.local_grads
-    if local_grads.__class__ is not tuple:
-        local_grads.backprop(node.parents, g)
-        return
-    for parent, local in zip(node.parents, local_grads):
-        contribution = local * g
-        if parent.data.__class__ is not np.ndarray:
-            contribution = float(np.sum(contribution))
-        parent.grad += contribution
-
-
-def _batch_seed(root, grad):
-    """The starting grad of ``backward()`` on a batched root: one entry per sample."""
-    n = root.data.size
-    if np.ndim(grad) != 1 or np.size(grad) != n:
-        raise ValueError(
-            f"backward() on a batch of {n} values needs one gradient per sample: reduce the "
-            "batch to one number first (loss.mean() or loss.sum()), or pass grad=array of "
-            f"length {n}")
-    return np.array(grad, dtype=np.float64)
-
-
-def _is_real_array(data) -> bool:
-    """True for an array-like of real numbers that numpy can hold as float64."""
-    if isinstance(data, (Value, str, bytes)) or not hasattr(data, "__len__"):
-        return False
-    try:
-        return np.asarray(data).dtype.kind in "biuf"
-    except (TypeError, ValueError):
-        return False
-
-
-def _batch_error(data) -> str:
-    """Why ``Value.batch(data)`` was refused, and what to pass instead."""
-    what = f"shape {np.shape(data)}" if _is_real_array(data) else f"{type(data).__name__} {data!r:.60}"
-    return (f"Value.batch(data) takes a non-empty 1-D array of real numbers (one per sample), "
-            f"got {what}. For a 2-D array X of shape (N, d) use one batch per column, "
-            "[Value.batch(X[:, j]) for j in range(d)], or pass X to an nn model; "
-            "for one number use Value(x).")
+_node, _constant = make_node, constant  # the old names, still imported by nn/losses.py
 
 
 def describe_operands(name: str, args) -> str:

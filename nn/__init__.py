@@ -19,6 +19,10 @@ from .regularization import l2_penalty  # noqa: E402
 from .residual import Residual, Sequential  # noqa: E402
 from .serialization import ModelFileError  # noqa: E402
 from .softmax import log_softmax, logsumexp, softmax  # noqa: E402
+from .losses import cross_entropy_rule as _cross_entropy_rule  # noqa: E402
+from autograd import register_op as _register_op  # noqa: E402
+
+_register_op("cross_entropy", _cross_entropy_rule, arity=-1)  # the batched loss node, in autograd.OPS
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "Dropout", "Residual", "Sequential", "Perceptron",

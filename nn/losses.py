@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from autograd import Value
-from autograd import value as _value  # _value._node at call time: detect_anomaly() swaps it
-from autograd.fused import batch_rows
+from autograd import Value, batch_rows, constant, make_node, user_warnings
 from autograd.ops import ARRAY, Op
-from autograd.value import _constant
 
 from .softmax import batched_logits, logsumexp, logsumexp_rule
 
@@ -46,7 +42,7 @@ def _batch(predictions, targets, name: str):
         targets = targets.reshape(-1).tolist()
     elif isinstance(targets, (Value, numbers.Real)):
         targets = [targets]
-    preds = [p if isinstance(p, Value) else _constant(p) for p in predictions]
+    preds = [p if isinstance(p, Value) else constant(p) for p in predictions]
     ts = [float(t.data if isinstance(t, Value) else t) for t in targets]
     if len(preds) != len(ts):
         raise ValueError(f"{name}: {len(preds)} predictions but {len(ts)} targets; give one target per prediction")
@@ -120,7 +116,7 @@ def _log_prob(p: Value) -> Value:
         return (p * Value.batch(ok) + Value.batch(~ok)).log() + Value.batch(np.where(ok, 0.0, _LOG_FLOOR))
     if p.data > _P_FLOOR:
         return p.log()
-    return _constant(_LOG_FLOOR)
+    return constant(_LOG_FLOOR)
 
 
 def binary_cross_entropy(probabilities, targets) -> Value:
@@ -229,11 +225,11 @@ def _warn_if_probabilities(rows, name: str) -> None:
     if rows.ndim != 2 or rows.shape[1] < 2 or rows.shape[0] == 0 or not np.isfinite(rows).all():
         return
     if (rows >= 0).all() and np.allclose(rows.sum(axis=1), 1.0, rtol=0, atol=1e-6):
-        warnings.warn(
+        user_warnings.warn(
             f"{name} takes logits (raw scores), but every row of these is ≥ 0 and sums to 1: "
             "they look like probabilities. softmax is applied inside the loss, so pass the "
             "scores from before softmax (as PyTorch's cross_entropy expects); for log-probabilities "
-            "use nll_loss", UserWarning, stacklevel=3)
+            "use nll_loss", UserWarning)
 
 
 def cross_entropy(logits, targets) -> Value:
@@ -246,19 +242,19 @@ def cross_entropy(logits, targets) -> Value:
                                                          np.shape(logits[0].data)) for v in logits], axis=1),
                                "cross_entropy")
         onehot = _onehot(logits, targets, "cross_entropy")
-        zs = [v if isinstance(v, Value) else _constant(v) for v in logits]
+        zs = [v if isinstance(v, Value) else constant(v) for v in logits]
         if not batched_logits(zs):  # some logits are one number for every sample
             return (logsumexp(zs) - _picked(zs, list(batch_rows(onehot)))).mean()
         with np.errstate(all="ignore"):  # one node per sample's loss: logsumexp(z) - z_c
             y, local = cross_entropy_rule(ARRAY, *[v.data for v in zs], onehot=onehot)
-        return _value._node(y, "cross_entropy", tuple(zs), local).mean()
+        return make_node(y, "cross_entropy", tuple(zs), local).mean()
     pairs = _classes(logits, targets, "cross_entropy")
     if len({len(row) for row, _ in pairs}) == 1:
         _warn_if_probabilities(np.array([[float(z.data if isinstance(z, Value) else z) for z in row]
                                          for row, _ in pairs]), "cross_entropy")
     terms = []
     for row, c in pairs:
-        z = row[c] if isinstance(row[c], Value) else _constant(row[c])
+        z = row[c] if isinstance(row[c], Value) else constant(row[c])
         terms.append(logsumexp(row) - z)
     return _mean(terms)
 
@@ -269,7 +265,7 @@ def nll_loss(log_probs, targets) -> Value:
         onehot = list(batch_rows(_onehot(log_probs, targets, "nll_loss")))
         return (-_picked(list(log_probs), onehot)).mean()
     pairs = _classes(log_probs, targets, "nll_loss")
-    return _mean([-(row[c] if isinstance(row[c], Value) else _constant(row[c])) for row, c in pairs])
+    return _mean([-(row[c] if isinstance(row[c], Value) else constant(row[c])) for row, c in pairs])
 
 
 LOSSES = {

@@ -5,11 +5,9 @@ targets, and returns a float.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
-from autograd import Value
+from autograd import Value, user_warnings
 
 
 def to_numpy(predictions) -> np.ndarray:
@@ -62,10 +60,10 @@ def accuracy(predictions, targets, threshold: float | None = None) -> float:
     one_output = p.ndim == 1 or p.shape[1] == 1
     if (threshold is None and one_output and not np.any(t == -1)
             and np.any((p < 0.0) | (p > 1.0)) and np.all((t == 0) | (t == 1))):
-        warnings.warn(
+        user_warnings.warn(
             "accuracy: 0/1 targets and outputs outside [0, 1] (logits?), thresholded at 0.5 as "
             "probabilities; for logits pass threshold=0, for probabilities threshold=0.5 "
-            "(either one silences this warning)", UserWarning, stacklevel=2)
+            "(either one silences this warning)", UserWarning)
     return float(np.mean(predicted_classes(p, t, threshold) == t))
 
 

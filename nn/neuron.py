@@ -1,7 +1,7 @@
 """``Neuron``, ``Layer`` (dense = fully connected) and ``MLP``, and the fused-graph switch.
 
 A neuron computes a = act(w·x + b). By default it is ONE graph node (op "neuron", see
-``autograd/fused.py``): fast, and drawn as one box. ``fused=False`` on a model, or
+``nn/fused.py``): fast, and drawn as one box. ``fused=False`` on a model, or
 ``nn.set_fused(False)`` for all models, builds micrograd's fine-grained graph instead
 (one node per * and +, then the activation) for teaching pictures; values are the same
 either way, and so are gradients up to the last bits (a weight's gradient over many
@@ -13,9 +13,10 @@ import numbers
 
 import numpy as np
 
-from autograd import Value
-from autograd.fused import _fused, activation_rule, batch_rows, batched_layer, fused_layer, xp_of
-from autograd.value import _constant
+from autograd import Value, batch_rows, constant
+
+from .batched import batched_layer
+from .fused import activation_rule, fused_layer, fused_node, xp_of
 
 from . import activations, init as initialise
 from .dropout import Dropout
@@ -65,7 +66,7 @@ def as_inputs(x, n: int | None, who: str = "model") -> tuple:
         raise TypeError(f"{who} takes a list of numbers or Values, got {type(x).__name__}")
     if n is not None and len(x) != n:
         raise ValueError(f"{who} expects {n} input{'s' if n != 1 else ''}, got {len(x)}")
-    return tuple(v if v.__class__ is Value else _constant(v) for v in x)
+    return tuple(v if v.__class__ is Value else constant(v) for v in x)
 
 
 def _check_size(name: str, n) -> int:
@@ -130,7 +131,7 @@ def _run_neurons(owner, neurons: list, rows: list) -> list:
                 outs.append(n._fine_grained(xs))
                 continue
             wb, lo, hi, rule, name, _ = plan
-            y = _fused(xp, wb + xs, data[lo:hi], data[hi], xd, rule, _NO_PARAMS)
+            y = fused_node(xp, wb + xs, data[lo:hi], data[hi], xd, rule, _NO_PARAMS)
             y.label = name
             outs.append(y)
         out.append(outs)

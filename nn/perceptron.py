@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from autograd import Value, no_grad
-from autograd.fused import neuron
+from .fused import neuron
 
 from .module import Module
 from .neuron import _check_size, as_inputs

@@ -3,7 +3,7 @@ same idea applied in the update)."""
 from __future__ import annotations
 
 from autograd import Value
-from autograd.fused import square_sum
+from .fused import square_sum
 
 from .neuron import is_fused
 

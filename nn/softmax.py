@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd import Value
-from autograd import value as _value  # _value._node at call time: detect_anomaly() swaps it
-from autograd.ops import ARRAY, Op
-from autograd.value import _constant
+from autograd import Value, constant, make_node, register_op
+from autograd.xp import ARRAY
 
 
 def _values(logits) -> list:
-    xs = [v if isinstance(v, Value) else _constant(v) for v in logits]
+    xs = [v if isinstance(v, Value) else constant(v) for v in logits]
     if not xs:
         raise ValueError("softmax needs at least one logit")
     return xs
@@ -40,8 +38,7 @@ def logsumexp_rule(xp, *z):
     return xp.log(total) + m, tuple(E / total)
 
 
-LOGSUMEXP = Op("logsumexp", logsumexp_rule, arity=-1)  # variadic (one operand per logit)
-logsumexp_rule.symbol = "logsumexp"
+LOGSUMEXP = register_op("logsumexp", logsumexp_rule, arity=-1)  # variadic (one operand per logit)
 
 
 def batched_logits(xs: list) -> bool:
@@ -60,7 +57,7 @@ def logsumexp(logits) -> Value:
     if batched_logits(xs):
         with np.errstate(all="ignore"):
             y, local = logsumexp_rule(ARRAY, *[v.data for v in xs])
-        return _value._node(y, "logsumexp", tuple(xs), local)
+        return make_node(y, "logsumexp", tuple(xs), local)
     m = _max(xs)
     return sum(((v - m).exp() for v in xs[1:]), (xs[0] - m).exp()).log() + m
 

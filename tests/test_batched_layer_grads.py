@@ -6,9 +6,10 @@ import pytest
 
 import nn
 from autograd import Value
-from autograd.fused import batched_layer
-from autograd.graph import backward_order
-from autograd.neuron_grads import BatchedNeuronGrads
+import autograd
+from nn.batched import BatchedNeuronGrads, batched_layer
+from nn.fused import activation_rule
+from autograd.fast import backward_order
 
 RNG = np.random.default_rng(11)
 X = RNG.normal(size=(6, 4))
@@ -210,8 +211,11 @@ def test_cross_entropy_class_batches_are_constant_one_hot_leaves():
 def test_an_activation_whose_derivative_is_one_float_for_every_sample():
     """A rule may give act'(z) as one float (here y = 3z, act' = 3.0): backward scales by it."""
     def triple(xp, z):
+        """y = 3·z;  dy/dz = 3"""
         return 3.0 * z, (3.0,)
 
+    autograd.register_op("triple_for_test", triple)
+    triple = activation_rule("triple_for_test")  # also registers "neuron_triple_for_test"
     layer = nn.Layer(4, 2, activation="identity", seed=10)
     xs = [Value.batch(X[:, j]) for j in range(4)]
     plans = [((*n.w, n.b), [p.data for p in n.w], n.b.data, triple, "", True) for n in layer.neurons]
@@ -226,3 +230,6 @@ def test_an_activation_whose_derivative_is_one_float_for_every_sample():
     for x, r in zip(xs, ref):
         np.testing.assert_allclose(x.grad, r.grad, rtol=1e-12)
     assert grads == pytest.approx([p.grad for p in layer.parameters()], rel=1e-12)
+    assert outs[0].op == "neuron_triple_for_test"
+    for name in ("triple_for_test", "neuron_triple_for_test"):
+        del autograd.OPS[name]

@@ -5,7 +5,8 @@ import pytest
 
 import nn
 from autograd import Value, no_grad
-from autograd.fused import BatchedNeuronGrads, neuron_rule, square_sum
+from nn.batched import BatchedNeuronGrads
+from nn.fused import neuron_rule, square_sum
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(size=(9, 3))

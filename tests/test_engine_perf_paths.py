@@ -1,8 +1,10 @@
-"""The engine's fast paths give the same answers as the plain definitions they shortcut.
+"""The engine's fast paths give the same answers as the textbook loop they shortcut.
 
-backward() walks only the nodes that have parents (``backward_order``), unrolls binary
-nodes, skips nodes whose local grads are all zero (``ZeroGrads``) and pauses the cyclic
-GC; none of that may change a gradient.
+``backward()`` runs ``autograd/fast.py``: it walks only the nodes that have parents
+(``backward_order``), unrolls binary nodes, hands kernel nodes (nn's fused neuron on one
+sample, its batched layer, nn's dead-neuron ``ZeroGrads``, a student's ``Function``) to
+their kernels, and pauses the cyclic GC; none of that may change a gradient.
+The reference is ``autograd.graph.chain_rule``, the loop a student reads.
 """
 import gc
 import math
@@ -12,9 +14,9 @@ import weakref
 import pytest
 
 from autograd import Value, gc_paused, topological_order
-from autograd.graph import backward_order
-from autograd.ops import ZeroGrads, zeros
-from autograd.value import _node
+from autograd import chain_rule, make_node
+from autograd.fast import backward_order
+from nn.fused import ZeroGrads, zeros
 
 
 def random_graph(seed: int, n_leaves: int = 6, n_ops: int = 60):
@@ -43,14 +45,9 @@ def random_graph(seed: int, n_leaves: int = 6, n_ops: int = 60):
 
 
 def reference_grads(root) -> dict:
-    """d root / d node for every node, by the textbook loop over the full topological order."""
-    order = topological_order(root)
-    grads = {id(n): 0.0 for n in order}
-    grads[id(root)] = 1.0
-    for node in reversed(order):
-        for parent, local in zip(node.parents, node.local_grads):
-            grads[id(parent)] += local * grads[id(node)]
-    return grads
+    """d root / d node for every node, by the textbook loop (``graph.chain_rule``)."""
+    grads = chain_rule(root, 1.0, into={})
+    return {id(n): grads.get(n, 0.0) for n in topological_order(root)}
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -94,7 +91,7 @@ def test_intermediate_grads_are_recomputed_on_every_backward():
 
 
 def _zero_local_node(a, b):
-    return _node(a.data * b.data, "custom", (a, b, a), zeros(3))
+    return make_node(a.data * b.data, "custom", (a, b, a), zeros(3))
 
 
 def test_zero_grads_is_a_tuple_of_zeros_shared_per_length():
@@ -151,3 +148,84 @@ def test_gc_paused_restores_the_previous_state():
     with gc_paused():
         Value(1.0).backward()
     assert gc.isenabled()
+
+
+# --- kernels on random graphs: nn's fused and batched neurons against the textbook loop ----
+
+def _random_model_graph(seed: int, batched: bool):
+    import numpy as np
+
+    import nn
+
+    rng = np.random.default_rng(seed)
+    acts = ["relu", "tanh", "sigmoid", "leaky_relu", None]
+    model = nn.MLP(3, [int(rng.integers(2, 6)), int(rng.integers(1, 4)), 1],
+                   activation=acts[seed % len(acts)], output_activation=acts[(seed + 1) % len(acts)],
+                   seed=seed)
+    X = rng.normal(size=(7, 3))
+    if batched:
+        out = model(X)
+        root = (out * out).mean() + out.sum() * 0.1
+    else:
+        outs = [model(x) for x in X.tolist()]
+        shared = outs[0] * outs[1]  # an output used twice, and a product between samples
+        root = sum(outs[2:], shared + outs[0].tanh())
+    return model, root
+
+
+@pytest.mark.parametrize("batched", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+def test_fused_and_batched_kernels_match_the_textbook_loop(seed, batched):
+    import numpy as np
+
+    model, root = _random_model_graph(seed, batched)
+    ref = chain_rule(root, 1.0, into={})
+    model.zero_grad()
+    root.backward()
+    for p in model.parameters():
+        assert p.grad == pytest.approx(ref.get(p, 0.0), rel=1e-9, abs=1e-12)
+    for node in topological_order(root):
+        if node.parents:
+            assert np.allclose(node.grad, ref.get(node, 0.0), rtol=1e-9, atol=1e-12)
+
+
+def test_chain_rule_writes_grads_like_backward_and_leaves_accumulate():
+    x = Value(0.3, label="x")
+    y = (x * x).tanh() * x + x
+    y.backward()
+    first = x.grad
+    y.grad = 5.0  # anything: chain_rule recomputes the inner grads, as backward() does
+    chain_rule(y)
+    assert x.grad == pytest.approx(2 * first, rel=1e-15)
+
+
+# --- the engine a student reads ------------------------------------------------------------
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+STUDENT_FILES = ("autograd/value.py", "autograd/ops.py", "autograd/graph.py")
+
+
+def test_the_files_a_student_reads_are_short_and_know_no_neurons():
+    import re
+
+    texts = {name: (ROOT / name).read_text(encoding="utf-8") for name in STUDENT_FILES}
+    assert sum(t.count("\n") for t in texts.values()) <= 600
+    for name, text in texts.items():
+        for word in ("neuron", "fused", "sys.modules"):
+            assert not re.search(re.escape(word), text, re.I), f"{word!r} in {name}"
+
+
+def test_nn_and_viz_import_no_private_name_of_the_engine():
+    import re
+
+    pattern = re.compile(r"from autograd(\.\w+)* import ([^\n]*)|autograd(\.\w+)*\._\w")
+    bad = []
+    for folder in ("nn", "viz"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            rel = f"{folder}/{path.name}"
+            for m in pattern.finditer(path.read_text(encoding="utf-8")):
+                names = re.sub(r"\s+as\s+\w+", "", m.group(2) or "")  # "x as _y": x is what counts
+                if (m.group(0).startswith("autograd") or re.search(r"(^|[\s,(])_\w", names)
+                        or re.search(r"autograd\.\w*\._|from autograd\.(value|fused|graph)\b", m.group(0))):
+                    bad.append(f"{rel}: {m.group(0)}")
+    assert bad == []

@@ -6,7 +6,7 @@ import pytest
 
 import nn
 from autograd import Value, gradcheck, numerical_grad
-from autograd.fused import NEURON, activation_rule, neuron, neuron_rule
+from nn.fused import NEURON, activation_rule, neuron, neuron_rule
 from autograd.ops import ARRAY, SCALAR
 
 ACTS = ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu"]
@@ -34,7 +34,7 @@ def test_fused_and_fine_grained_graphs_agree(act):
     assert gp_f == pytest.approx(gp_u, rel=1e-12, abs=1e-15)
     assert gx_f == pytest.approx(gx_u, rel=1e-12, abs=1e-15)
     assert any(g != 0 for g in gp_f) or act == "step"
-    assert root_f[0].op == "neuron"
+    assert root_f[0].op == "neuron_tanh"  # the activation is recorded in the op string
     assert root_u[0].op == "tanh" and root_u[0].parents[0].op == "+"
 
 
@@ -66,10 +66,10 @@ def test_node_layout_parents_and_local_grads():
     y = neuron(w, b, x, "tanh")
     z = 0.5 * 1.5 + -2.0 * 0.1 + 0.25
     d = 1 - math.tanh(z) ** 2
-    assert y.op == "neuron" and y.parents == (*w, b, *x)
+    assert y.op == "neuron_tanh" and y.parents == (*w, b, *x)
     assert y.data == pytest.approx(math.tanh(z))
     assert y.local_grads == pytest.approx((d * 1.5, d * 0.1, d, d * 0.5, d * -2.0))
-    assert NEURON.name == "neuron" and "act'(z)" in NEURON.math
+    assert NEURON.name == "neuron" and "dy/dw_i = x_i" in NEURON.math
 
 
 @pytest.mark.parametrize("act", ["identity", "sigmoid", "tanh", "relu", "leaky_relu"])
@@ -232,7 +232,7 @@ def test_weights_changed_between_calls_are_read_again():
 
 
 def _grads_by_public_neurons(model, rows):
-    """The same per-sample graphs from autograd.fused.neuron (local grads as plain tuples)."""
+    """The same per-sample graphs from nn.fused.neuron (local grads as plain tuples)."""
     model.zero_grad()
     outs = []
     for row in rows:
@@ -282,3 +282,85 @@ def test_a_copied_model_builds_its_graph_from_its_own_weights(clone):
     assert model(x).data == before and other(x).data != before
     assert all(p.grad == 0.0 for p in model.parameters())
     assert any(p.grad != 0.0 for p in other.parameters())
+
+
+# --- the variadic ops nn adds to autograd.OPS: each one's rule against central differences ---
+
+def _variadic_points():
+    """Per variadic op: (xp, operands, params) inside its domain."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    neuron = [0.5, -1.2, 0.3, 0.9, 0.7]  # w0, w1, b, x0, x1: z = 0.45 + 0.3 - 0.84 ≠ 0 (kinks avoided)
+    logits = [rng.normal(size=4) for _ in range(3)]
+    onehot = (np.array([0, 2, 1, 2]) == np.arange(3)[:, None]).astype(float)
+    points = {"neuron": (SCALAR, neuron, {}), "square_sum": (SCALAR, [0.5, -1.5, 2.0], {}),
+              "logsumexp": (ARRAY, logits, {}), "cross_entropy": (ARRAY, logits, {"onehot": onehot})}
+    from autograd import OPS
+
+    for name in OPS:  # the fused neuron with each activation ("neuron_tanh", ...)
+        if name.startswith("neuron_") and not name.endswith("for_test"):
+            points[name] = (SCALAR, neuron, {})
+    return points
+
+
+def test_every_variadic_op_has_points_and_its_math():
+    from autograd import OPS
+
+    variadic = {name for name, op in OPS.items() if op.arity == -1 and not name.endswith("for_test")}
+    assert variadic - set(_variadic_points()) == set()
+    assert {"neuron", "neuron_tanh", "neuron_relu", "square_sum", "logsumexp", "cross_entropy"} <= variadic
+    for name in variadic:
+        assert "=" in OPS[name].math and "dy/d" in OPS[name].math, name
+
+
+@pytest.mark.parametrize("name", sorted(_variadic_points()))
+def test_variadic_op_rule_matches_central_differences(name):
+    import numpy as np
+    from autograd import OPS
+
+    xp, point, params = _variadic_points()[name]
+    rule = OPS[name].rule
+    _, local = rule(xp, *point, **params)
+    assert len(local) == len(point)
+    h = 1e-6
+    for i in range(len(point)):
+        hi, lo = list(point), list(point)
+        hi[i] = hi[i] + h
+        lo[i] = lo[i] - h
+        numeric = (np.asarray(rule(xp, *hi, **params)[0]) - np.asarray(rule(xp, *lo, **params)[0])) / (2 * h)
+        np.testing.assert_allclose(local[i], numeric, rtol=1e-5, atol=1e-7, err_msg=f"{name} operand {i}")
+
+
+def test_the_fused_neuron_records_its_activation_and_viz_reads_it():
+    from viz.scene import neuron_activation
+
+    for act in ["relu", "tanh", "sigmoid", "leaky_relu", "step", None]:
+        model = nn.MLP(2, [3, 1], activation="tanh", output_activation=act, seed=1)
+        out = model([0.2, -0.4])
+        assert out.op == ("neuron" if act is None else f"neuron_{act}")
+        assert neuron_activation(out) == (act or "identity")
+    # the activation is read from the op even where the values cannot tell (z = 0: relu and step
+    # both give y = 0 with slope 0), and without the model
+    w, b = [Value(1.0)], Value(0.0)
+    for act in ("relu", "step"):
+        assert neuron_activation(neuron(w, b, [0.0], act)) == act
+
+
+@pytest.mark.parametrize("act", ["identity", "tanh", "relu", "sigmoid", "leaky_relu", "softplus", "step"])
+def test_fused_neuron_ops_match_pytorch(act):
+    torch = pytest.importorskip("torch")
+    from autograd import OPS
+
+    F = torch.nn.functional
+    fn = {"identity": lambda z: z, "tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
+          "leaky_relu": lambda z: F.leaky_relu(z, 0.01), "softplus": F.softplus,
+          "step": lambda z: (z > 0).to(z.dtype)}[act]
+    point = [0.5, -1.2, 0.3, 0.9, 0.7]  # w0, w1, b, x0, x1
+    rule = OPS["neuron" if act == "identity" else f"neuron_{act}"].rule
+    y, local = rule(SCALAR, *point)
+    t = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point]
+    ty = fn(t[0] * t[3] + t[1] * t[4] + t[2])
+    grads = torch.autograd.grad(ty, t, allow_unused=True) if ty.requires_grad else [None] * 5
+    assert y == pytest.approx(ty.item(), rel=1e-12, abs=1e-15)
+    assert list(local) == pytest.approx([0.0 if g is None else g.item() for g in grads], rel=1e-12, abs=1e-15)

@@ -176,7 +176,8 @@ def torch_ops():
 
 def test_every_op_has_a_pytorch_counterpart():
     _, table = torch_ops()
-    assert set(OPS) <= set(table), f"add the PyTorch version of {set(OPS) - set(table)} above"
+    fixed = {name for name, op in OPS.items() if op.arity != -1}  # variadic: tests/test_nn_fused.py
+    assert fixed <= set(table), f"add the PyTorch version of {fixed - set(table)} above"
 
 
 @SETTINGS

@@ -235,3 +235,78 @@ def test_each_op_method_shows_its_math_as_help():
         assert (method.__doc__ or "").strip().splitlines()[0] == op.math, name
     assert Value.__rmul__.__doc__ == Value.__mul__.__doc__
     assert (2.0 - Value(5.0)).data == -3.0 and (2.0 ** Value(3.0)).data == 8.0  # reflected order
+
+
+# --- micrograd's names and constructor; float() of a Value --------------------------------
+
+def test_micrograd_lecture_manual_backprop_with_prev_op_and_backward():
+    a, b, c = Value(2.0, label="a"), Value(-3.0, label="b"), Value(10.0, label="c")
+    e = a * b
+    d = e + c
+    f = Value(-2.0, label="f")
+    L = d * f
+    assert L._op == "*" and d._op == "+" and a._op == ""
+    assert set(L._prev) == {d, f} and a._prev == ()
+    topo, visited = [], set()
+
+    def build_topo(v):  # the lecture's recursive topological sort, as written there
+        if v not in visited:
+            visited.add(v)
+            for child in v._prev:
+                build_topo(child)
+            topo.append(v)
+
+    build_topo(L)
+    L.grad = 1.0
+    for node in reversed(topo):
+        node._backward()
+    assert (a.grad, b.grad, c.grad, f.grad) == (6.0, -4.0, -2.0, 4.0)
+    ref = [Value(x) for x in (2.0, -3.0, 10.0, -2.0)]
+    ((ref[0] * ref[1] + ref[2]) * ref[3]).backward()
+    assert [v.grad for v in ref] == [a.grad, b.grad, c.grad, f.grad]
+
+
+def test_prev_lists_each_operand_once_in_order_and_backward_adds():
+    a = Value(3.0, label="a")
+    y = a * a
+    assert y._prev == (a,)  # micrograd's set: one entry, though a is used twice
+    y.grad = 1.0
+    y._backward()
+    assert a.grad == 6.0  # both uses: 3 + 3
+    y._backward()
+    assert a.grad == 12.0  # += : a second call adds again, as micrograd's does
+
+
+@pytest.mark.parametrize("args", [((Value(1.0), Value(2.0)),), ((), "+"), ((Value(1.0),), "*")])
+def test_micrograd_constructor_form_is_a_clear_type_error(args):
+    with pytest.raises(TypeError, match=r'Value\(3.0, label="a"\)') as info:
+        Value(3.0, *args)
+    assert "a + b" in str(info.value)
+
+
+def test_label_must_be_a_string():
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=5)
+    assert Value(1.0, "x").label == "x" and Value(1.0, label="y").label == "y"
+
+
+def test_math_exp_on_a_value_is_loud_not_a_silent_float():
+    import math
+
+    w = Value(0.5, label="w")
+    with pytest.raises(TypeError, match=r"math.exp\(v\) leaves the graph; use v.exp\(\)") as info:
+        math.exp(w)
+    assert "'w'" in str(info.value) and ".data" in str(info.value)
+    with pytest.raises(TypeError, match="leaves the graph"):
+        float(w * 2.0)
+    assert w.exp().data == math.exp(0.5) and w.item() == 0.5
+
+
+def test_float_of_a_value_works_inside_no_grad():
+    import math
+
+    w = Value(0.5)
+    with no_grad():
+        assert float(w) == 0.5 and math.exp(w) == math.exp(0.5)
+    with pytest.raises(TypeError, match="leaves the graph"):
+        float(w)

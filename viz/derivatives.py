@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from autograd import OPS
 
+from .scene import is_neuron
+
 SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "**": "**", "neg": "−x", "abs": "|x|"}
 COMMUTATIVE = {"+", "*"}
 
@@ -48,7 +50,7 @@ def operand_roles(node) -> list:
     """Edge tags for a node's operands: left/right for a non-commutative op, w_i/b/x_i for a
     fused neuron, '' where the order does not matter."""
     n = len(node.parents)
-    if node.op == "neuron":
+    if is_neuron(node):
         k = (n - 1) // 2
         return [f"w{i}" for i in range(k)] + ["b"] + [f"x{i}" for i in range(k)]
     f = formula(node.op)
@@ -60,7 +62,7 @@ def operand_roles(node) -> list:
 def local_formula(scene, node, i: int) -> str:
     """∂node/∂parent_i written with the graph's names, e.g. 'x1.data' or '(1 - n.data**2)'."""
     parent = node.parents[i]
-    if node.op == "neuron":
+    if is_neuron(node):
         k = (len(node.parents) - 1) // 2
         act = scene.activation(node)
         d = "1" if act == "identity" else f"{act}'(z)"
@@ -85,6 +87,6 @@ def _join(a: str, b: str) -> str:
 
 def op_text(scene, node) -> str:
     """How a node's op is shown in a diagram: '×', 'tanh', 'Σ w·x + b → relu'."""
-    if node.op == "neuron":
+    if is_neuron(node):
         return f"Σ w·x + b → {scene.activation(node)}"
     return SYMBOLS.get(node.op, node.op)

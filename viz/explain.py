@@ -6,8 +6,10 @@ import html
 import re
 from dataclasses import dataclass
 
+from autograd import contribution as share  # what one use adds to a parent's grad (batches summed)
+
 from .fmt import fmt
-from .scene import Scene, check_value, share
+from .scene import Scene, check_value
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import html
 
+from autograd import contribution as share  # what one use adds to a parent's grad (batches summed)
+
 from .derivatives import op_text, operand_roles
 from .dot import Graph, attrs, choose_layout, html_label, quote, record
 from .fmt import fmt
-from .scene import Scene, share
+from .scene import Scene
 
 VIEWS = ("forward", "backward", "both")
 FILL = {

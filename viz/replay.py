@@ -12,11 +12,13 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from autograd import chain_rule_steps
+
 from .derivatives import local_formula
 from .dot import Graph, choose_option
 from .fmt import fmt
 from .graph import dot_source
-from .scene import Scene, share
+from .scene import Scene
 
 
 @dataclass
@@ -66,14 +68,10 @@ class Replay:
         self._updates = [[(root, 1.0)]]  # per frame: (node, amount added to its grad)
         rname = s.name(root)
         self.frames = [Frame(0, root, [f"{rname}.grad = 1.0   (∂{rname}/∂{rname} = 1: the seed of backward())"], self)]
-        grads = {root: 1.0}
-        for v in reversed(s.order):
-            if not v.parents:
-                continue
-            g = grads.get(v, 0.0)
+        grads = {root: 1.0}  # the running totals, use by use
+        for v, g, uses in chain_rule_steps(root, 1.0, into={}):  # the engine's textbook loop
             lines, updates = [], []
-            for i, (p, local) in enumerate(zip(v.parents, v.local_grads)):
-                contrib = share(p, local, g)
+            for i, (p, local, contrib) in enumerate(uses):
                 before = grads.get(p)
                 grads[p] = contrib if before is None else before + contrib
                 pname = s.name(p)

@@ -6,25 +6,10 @@ Node ids come from topological position, so the same graph gives the same ids ev
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
-
-from autograd import OPS, topological_order
-from autograd.ops import SCALAR
+from autograd import OPS, chain_rule, topological_order
+from nn.fused import activation_of
 
 from .fmt import fmt
-
-ACTIVATION_OPS = ("sigmoid", "tanh", "relu", "leaky_relu", "step", "softplus")  # tried on fused neurons
-
-
-def share(parent, local, g):
-    """What one use sends to ``parent.grad``: ``local × g``, summed over the samples of a
-    batch when the parent is one number (a parameter used by every sample), as backward() does."""
-    c = local * g
-    if c.__class__ is np.ndarray and parent.data.__class__ is not np.ndarray:
-        return float(np.sum(c))
-    return c
 
 
 def check_value(v, what: str = "root") -> None:
@@ -78,36 +63,15 @@ def find_neurons(model) -> list:
     return found
 
 
-def neuron_activation(node, neuron_by_bias: dict) -> str:
-    """The activation name of a fused "neuron" node: from its module, else inferred, else "act"."""
-    parents = node.parents
-    n = (len(parents) - 1) // 2
-    neuron = neuron_by_bias.get(parents[n])
-    if neuron is not None:
-        name = getattr(neuron, "activation", None)
-        return "identity" if name in (None, "linear") else str(name)
-    return _infer_activation(node, n)
+def neuron_activation(node, neuron_by_bias: dict | None = None) -> str:
+    """The activation of a fused neuron node, as the engine recorded it in its op string
+    ("neuron_tanh" -> "tanh", "neuron" -> "identity"); "act" for any other node."""
+    return activation_of(node.op) or "act"
 
 
-def _infer_activation(node, n: int) -> str:
-    """The one activation whose value and derivative at z = Σ w·x + b match the node, else "act"."""
-    if not isinstance(node.data, float) or len(node.local_grads) != 2 * n + 1:
-        return "act"
-    ps = node.parents
-    try:
-        z = sum(ps[i].data * ps[n + 1 + i].data for i in range(n)) + ps[n].data
-        d = node.local_grads[n]
-    except TypeError:
-        return "act"
-    candidates = {"identity": (z, 1.0)}
-    for name in ACTIVATION_OPS:
-        if name in OPS:
-            y, (dy,) = OPS[name].rule(SCALAR, z)  # defined for every real z
-            candidates[name] = (y, dy)
-    hits = [name for name, (y, dy) in candidates.items()
-            if math.isclose(y, node.data, rel_tol=1e-9, abs_tol=1e-12)
-            and math.isclose(dy, d, rel_tol=1e-9, abs_tol=1e-12)]
-    return hits[0] if len(hits) == 1 else "act"
+def is_neuron(node) -> bool:
+    """True for nn's fused neuron (op "neuron" or "neuron_<activation>", parents w..., b, x...)."""
+    return activation_of(node.op) is not None
 
 
 class Scene:
@@ -135,7 +99,7 @@ class Scene:
                 weight_index[p] = int(tail)
         for v in self.order:
             ps = v.parents
-            if v.op == "neuron" and len(ps) % 2 == 1 and self.params:
+            if is_neuron(v) and len(ps) % 2 == 1 and self.params:
                 n = (len(ps) - 1) // 2
                 pairs = [(ps[n + 1 + i], ps[i]) for i in range(n)]  # (x_i, w_i): parents are w, b, x
             elif len(ps) == 2 and v.op in ("*", "mul"):
@@ -182,12 +146,7 @@ class Scene:
 
     def backprop(self) -> dict:
         """{node: d root/d node} computed afresh (grads from zero), without touching ``.grad``."""
-        grads = {self.root: 1.0}
-        for v in reversed(self.order):
-            g = grads.get(v, 0.0)
-            for p, local in zip(v.parents, v.local_grads):
-                grads[p] = grads.get(p, 0.0) + share(p, local, g)
-        return grads
+        return chain_rule(self.root, 1.0, into={})  # the engine's textbook loop
 
     def reachable_from(self, start) -> set:
         """``start`` and every node of the graph that depends on it (the paths to the root)."""
@@ -262,7 +221,7 @@ class Scene:
                     cov |= cover[p]
             cover[v] = cov
             act = getattr(self.neurons[k], "activation", None)
-            if v.op == "neuron" or (len(cov) == sizes[k] and (act not in OPS or v.op == act)):
+            if is_neuron(v) or (len(cov) == sizes[k] and (act not in OPS or v.op == act)):
                 closed[v] = k
         outputs = {k: v for v, k in closed.items()}
         names = [_neuron_name(self.params.get(nr.b, "")) for nr in self.neurons]
