@@ -383,7 +383,8 @@ MESSAGES = {
     "{leaf} gets its gradient":
         "{leaf} получает свой градиент",  # notebooks/en/01_value_and_chain_rule.ipynb
     "neuron(x) with bias b == neuron([x, 1]) with weight b on the constant input":
-        "neuron(x) со смещением b == neuron([x, 1]) с весом b на постоянном входе",  # notebooks/en/02_neuron_and_activations.ipynb
+        "neuron(x) со смещением b == neuron([x, 1]) с весом b на постоянном "
+        "входе",  # notebooks/en/02_neuron_and_activations.ipynb
     "engine gradients match the formulas for":
         "градиенты движка совпадают с формулами для",  # notebooks/en/02_neuron_and_activations.ipynb
     "σ' is largest at 0, where it is 1/4":
@@ -407,7 +408,8 @@ MESSAGES = {
     "\nand b =":
         "\nи b =",  # notebooks/en/02_neuron_and_activations.ipynb
     "with tanh, f(p+q) − f(p) − f(q) + f(0) = {gap:.3f} (0 for any affine map)":
-        "с tanh f(p+q) − f(p) − f(q) + f(0) = {gap:.3f} (у любого аффинного отображения 0)",  # notebooks/en/02_neuron_and_activations.ipynb
+        "с tanh f(p+q) − f(p) − f(q) + f(0) = {gap:.3f} (у любого аффинного "
+        "отображения 0)",  # notebooks/en/02_neuron_and_activations.ipynb
     "mistakes per epoch:":
         "ошибок за эпоху:",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "on separable data the perceptron converges":
@@ -415,7 +417,8 @@ MESSAGES = {
     "every point ends on its own side":
         "каждая точка оказывается на своей стороне",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "update {k} is not w + y·x for a misclassified example":
-        "обновление {k} — не w + y·x для неверно классифицированного примера",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "обновление {k} — не w + y·x для неверно классифицированного "
+        "примера",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "all {n} updates follow w ← w + y·x":
         "все обновления ({n}) следуют правилу w ← w + y·x",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "mistakes per epoch on XOR:":
@@ -437,11 +440,14 @@ MESSAGES = {
     "the checker missed a wrong gradient":
         "проверка пропустила неверный градиент",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "\nExercise not done yet: checking the reference solution instead.":
-        "\nУпражнение ещё не сделано: вместо него проверяется эталонное решение.",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "\nУпражнение ещё не сделано: вместо него проверяется "
+        "эталонное решение.",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "loss {first:.3f} → {last:.3f}, accuracy {accuracy:.2f}":
-        "функция потерь {first:.3f} → {last:.3f}, доля правильных ответов {accuracy:.2f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "функция потерь {first:.3f} → {last:.3f}, доля правильных "
+        "ответов {accuracy:.2f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "with a small enough step, full-batch gradient descent lowers the loss every step":
-        "при достаточно малом шаге градиентный спуск по всей выборке уменьшает функцию потерь на каждом шаге",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "при достаточно малом шаге градиентный спуск по всей выборке "
+        "уменьшает функцию потерь на каждом шаге",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "step":
         "шаг",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "logistic loss":
@@ -465,7 +471,8 @@ MESSAGES = {
     "training loss":
         "функция потерь на обучающей выборке",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "per epoch, smaller batches take more steps and get further":
-        "за эпоху меньшие батчи делают больше шагов и продвигаются дальше",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "за эпоху меньшие батчи делают больше шагов и продвигаются "
+        "дальше",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "{n_params} parameters; Σ (inputs + 1) · neurons = {by_formula}":
         "параметров: {n_params}; Σ (входы + 1) · нейроны = {by_formula}",  # notebooks/en/04_mlp_and_backprop.ipynb
     "numpy forward:":
@@ -501,7 +508,8 @@ MESSAGES = {
     "six sigmoids already approximate one period of a sine closely":
         "уже шесть сигмоид хорошо приближают один период синуса",  # notebooks/en/04_mlp_and_backprop.ipynb
     "MSE fit c = {c_mse:.3f} (mean {mean:.3f});  MAE fit c = {c_mae:.3f} (median {median:.3f})":
-        "по MSE c = {c_mse:.3f} (среднее {mean:.3f});  по MAE c = {c_mae:.3f} (медиана {median:.3f})",  # notebooks/en/05_losses.ipynb
+        "по MSE c = {c_mse:.3f} (среднее {mean:.3f});  по MAE c = {c_mae:.3f} (медиана "
+        "{median:.3f})",  # notebooks/en/05_losses.ipynb
     "targets y":
         "целевые значения y",  # notebooks/en/05_losses.ipynb
     "prediction minimising MSE: {c_mse:.2f}":
@@ -531,9 +539,11 @@ MESSAGES = {
     "✓ gradient = softmax − one-hot":
         "✓ градиент = softmax − one-hot",  # notebooks/en/05_losses.ipynb
     "loss {loss0:.3f} → {loss1:.3f};  accuracy {acc0:.2f} → {acc1:.2f}":
-        "функция потерь {loss0:.3f} → {loss1:.3f};  доля правильных ответов {acc0:.2f} → {acc1:.2f}",  # notebooks/en/05_losses.ipynb
+        "функция потерь {loss0:.3f} → {loss1:.3f};  доля правильных ответов {acc0:.2f} → "
+        "{acc1:.2f}",  # notebooks/en/05_losses.ipynb
     "after nudging one weight by 1e-4: Δaccuracy = {d_acc}, Δloss = {d_loss:.2e}":
-        "после сдвига одного веса на 1e-4: Δ(доля правильных ответов) = {d_acc}, Δ(функция потерь) = {d_loss:.2e}",  # notebooks/en/05_losses.ipynb
+        "после сдвига одного веса на 1e-4: Δ(доля правильных ответов) = {d_acc}, Δ(функция "
+        "потерь) = {d_loss:.2e}",  # notebooks/en/05_losses.ipynb
     "parameters learned:":
         "выучено параметров:",  # notebooks/en/05_losses.ipynb
     "hyperparameters chosen: sizes =":
@@ -569,7 +579,9 @@ MESSAGES = {
     "identical neurons, identical gradients":
         "одинаковые нейроны — одинаковые градиенты",  # notebooks/en/06_training_practice.ipynb
     "first layer: plain {plain_first:.1e}, with skips {skip_first:.1e}; last hidden layer: plain {plain_last:.1e}":
-        "первый слой: без остаточных связей {plain_first:.1e}, с ними {skip_first:.1e}; последний скрытый слой без остаточных связей: {plain_last:.1e}",  # notebooks/en/06_training_practice.ipynb
+        "первый слой: без остаточных связей {plain_first:.1e}, с ними "
+        "{skip_first:.1e}; последний скрытый слой без остаточных связей: "
+        "{plain_last:.1e}",  # notebooks/en/06_training_practice.ipynb
     "plain: the gradient vanishes on its way down":
         "без остаточных связей градиент затухает по пути вниз",  # notebooks/en/06_training_practice.ipynb
     "skips keep it alive":
@@ -581,7 +593,8 @@ MESSAGES = {
     "with skip connections":
         "с остаточными связями",  # notebooks/en/06_training_practice.ipynb
     "validation loss is lowest after epoch {epoch}: {lowest:.3f}; after epoch 150: {last:.3f}":
-        "функция потерь на валидационной выборке меньше всего после эпохи {epoch}: {lowest:.3f}; после эпохи 150: {last:.3f}",  # notebooks/en/06_training_practice.ipynb
+        "функция потерь на валидационной выборке меньше всего после эпохи {epoch}: "
+        "{lowest:.3f}; после эпохи 150: {last:.3f}",  # notebooks/en/06_training_practice.ipynb
     "validation loss rose after its minimum":
         "функция потерь на валидационной выборке после минимума выросла",  # notebooks/en/06_training_practice.ipynb
     "while the training loss kept falling":
@@ -595,13 +608,15 @@ MESSAGES = {
     "the model keeps the best epoch's weights":
         "у модели остаются веса лучшей эпохи",  # notebooks/en/06_training_practice.ipynb
     "test loss: retrained for {epochs} epochs {retrained:.3f}; overfitted for 150 epochs {overfitted:.3f}":
-        "функция потерь на тестовой выборке: обученная заново (эпох: {epochs}) {retrained:.3f}; переобученная (150 эпох) {overfitted:.3f}",  # notebooks/en/06_training_practice.ipynb
+        "функция потерь на тестовой выборке: обученная заново (эпох: {epochs}) "
+        "{retrained:.3f}; переобученная (150 эпох) {overfitted:.3f}",  # notebooks/en/06_training_practice.ipynb
     "weight decay wd  ≡  L2 penalty wd/2":
         "weight decay wd  ≡  штраф L2 wd/2",  # notebooks/en/06_training_practice.ipynb
     "‖w‖: without L2 {plain:.1f}, with L2 {l2:.1f}":
         "‖w‖: без L2 {plain:.1f}, с L2 {l2:.1f}",  # notebooks/en/06_training_practice.ipynb
     "validation loss after 150 epochs: without L2 {plain:.3f}, with L2 {l2:.3f}":
-        "функция потерь на валидационной выборке после 150 эпох: без L2 {plain:.3f}, с L2 {l2:.3f}",  # notebooks/en/06_training_practice.ipynb
+        "функция потерь на валидационной выборке после 150 эпох: без L2 {plain:.3f}, "
+        "с L2 {l2:.3f}",  # notebooks/en/06_training_practice.ipynb
     "the penalty keeps the weights small":
         "штраф не даёт весам расти",  # notebooks/en/06_training_practice.ipynb
     "and here it generalises better":
@@ -610,8 +625,10 @@ MESSAGES = {
         "без регуляризации: граница огибает отдельные точки",  # notebooks/en/06_training_practice.ipynb
     "L2 = 0.01: a smoother boundary":
         "L2 = 0.01: граница глаже",  # notebooks/en/06_training_practice.ipynb
-    "switched off N_out = {n_out} of N = {n}; survivors scaled to {scale:.4f} = 1/(1 − p); N/(N − N_out) for this draw = {ratio:.4f}":
-        "выключено N_out = {n_out} из N = {n}; оставшиеся увеличены до {scale:.4f} = 1/(1 − p); N/(N − N_out) в этом случае = {ratio:.4f}",  # notebooks/en/06_training_practice.ipynb
+    "switched off N_out = {n_out} of N = {n}; survivors scaled to {scale:.4f} = 1/(1 − p); N/(N − N_out) for this draw = "
+    "{ratio:.4f}":
+        "выключено N_out = {n_out} из N = {n}; оставшиеся увеличены до {scale:.4f} = "
+        "1/(1 − p); N/(N − N_out) в этом случае = {ratio:.4f}",  # notebooks/en/06_training_practice.ipynb
     "survivors are scaled by 1/(1 − p)":
         "оставшиеся умножаются на 1/(1 − p)",  # notebooks/en/06_training_practice.ipynb
     "the expected output is unchanged":
@@ -621,7 +638,8 @@ MESSAGES = {
     "train mode: two calls give {a:.3f}, {b:.3f};  eval mode: {c:.3f}, {d:.3f}":
         "режим train: два вызова дают {a:.3f}, {b:.3f};  режим eval: {c:.3f}, {d:.3f}",  # notebooks/en/06_training_practice.ipynb
     "PyTorch is not installed: the PyTorch cells below are skipped. Install it with\n    {install}\nand restart the kernel.":
-        "PyTorch не установлен: ячейки с PyTorch ниже пропускаются. Установите его командой\n    {install}\nи перезапустите ядро.",  # notebooks/en/07_same_network_in_pytorch.ipynb
+        "PyTorch не установлен: ячейки с PyTorch ниже пропускаются. Установите "
+        "его командой\n    {install}\nи перезапустите ядро.",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "skipped: PyTorch is not installed":
         "пропущено: PyTorch не установлен",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "the same network, the same loss":
@@ -629,13 +647,15 @@ MESSAGES = {
     "largest difference between the curves:":
         "наибольшее расхождение кривых:",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "after 50 AdamW steps in PyTorch: loss {loss:.4f} (was {was:.4f})":
-        "после 50 шагов AdamW в PyTorch: функция потерь {loss:.4f} (была {was:.4f})",  # notebooks/en/07_same_network_in_pytorch.ipynb
+        "после 50 шагов AdamW в PyTorch: функция потерь {loss:.4f} (была "
+        "{was:.4f})",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "back in scalargrad:":
         "снова в scalargrad:",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "expected an array of shape (4, 3) = (nout, nin), got {shape}":
         "ожидался массив формы (4, 3) = (nout, nin), а получено {shape}",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "entry [{j}, {k}] should be neuron {j}'s weight {k} ({want:.4f}), got {got:.4f}":
-        "элемент [{j}, {k}] должен быть весом {k} нейрона {j} ({want:.4f}), а получено {got:.4f}",  # notebooks/en/07_same_network_in_pytorch.ipynb
+        "элемент [{j}, {k}] должен быть весом {k} нейрона {j} ({want:.4f}), а "
+        "получено {got:.4f}",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "✓ row j is neuron j: the same matrix torch.nn.Linear holds":
         "✓ строка j — это нейрон j: та же матрица, что хранит torch.nn.Linear",  # notebooks/en/07_same_network_in_pytorch.ipynb
     "not yet:":
@@ -643,7 +663,8 @@ MESSAGES = {
     "node with parent":
         "узел с родителем",  # notebooks/en/01_value_and_chain_rule.ipynb
     "tanh({z}) = {tanh:.4f}; the table's formula: {table:.4f}; lecture 2's: {notes:.4f} = -1/tanh({z})":
-        "tanh({z}) = {tanh:.4f}; по формуле из таблицы: {table:.4f}; по формуле лекции 2: {notes:.4f} = -1/tanh({z})",  # notebooks/en/02_neuron_and_activations.ipynb
+        "tanh({z}) = {tanh:.4f}; по формуле из таблицы: {table:.4f}; по формуле "
+        "лекции 2: {notes:.4f} = -1/tanh({z})",  # notebooks/en/02_neuron_and_activations.ipynb
     "{name}: {n} steps per epoch":
         "{name}: шагов за эпоху: {n}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "{name}: 1 step per epoch":
@@ -651,7 +672,8 @@ MESSAGES = {
     "loss of the step's batch":
         "функция потерь на батче шага",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "the smaller the batch, the noisier the loss from step to step":
-        "чем меньше батч, тем сильнее функция потерь скачет от шага к шагу",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "чем меньше батч, тем сильнее функция потерь скачет от шага к "
+        "шагу",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "each neuron's b.grad is its δ from the recursion":
         "b.grad каждого нейрона — это его δ из рекуррентной формулы",  # notebooks/en/04_mlp_and_backprop.ipynb
     "the network is exactly this sum":
@@ -663,9 +685,11 @@ MESSAGES = {
     "the network's output":
         "выход сети",  # notebooks/en/04_mlp_and_backprop.ipynb
     "from epoch 10 on the validation loss stays above the training loss":
-        "начиная с эпохи 10 функция потерь на валидационной выборке выше, чем на обучающей",  # notebooks/en/06_training_practice.ipynb
+        "начиная с эпохи 10 функция потерь на валидационной выборке выше, чем на "
+        "обучающей",  # notebooks/en/06_training_practice.ipynb
     "validation loss after 150 epochs: no regularisation {plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}":
-        "функция потерь на валидационной выборке после 150 эпох: без регуляризации {plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}",  # notebooks/en/06_training_practice.ipynb
+        "функция потерь на валидационной выборке после 150 эпох: без регуляризации "
+        "{plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}",  # notebooks/en/06_training_practice.ipynb
     "dropout keeps the big network from memorising":
         "dropout не даёт большой сети запомнить обучающую выборку",  # notebooks/en/06_training_practice.ipynb
     "it fits the training points less tightly":

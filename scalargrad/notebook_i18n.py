@@ -24,6 +24,9 @@ When the English cell changes, its fingerprint no longer matches: the translatio
                                                         # a tr() string has no Russian, or a built
                                                         # notebook is out of date (or has no source)
     python -m scalargrad.notebook_i18n --diff           # ... and show how each stale cell's English changed
+    python -m scalargrad.notebook_i18n --mark-translated 01_value_and_chain_rule 01-32
+                                                        # after writing the cell's "ru" text: record the
+                                                        # English it translates, then build
     python -m scalargrad.notebook_i18n --out /tmp/nb    # build somewhere else
 """
 from __future__ import annotations
@@ -251,6 +254,32 @@ def build_all(root: Path = NOTEBOOKS, out: Path | None = None, langs=LANGS, writ
     return reports, outdated
 
 
+def mark_translated(root: Path, notebook: str, cell_ids, lang: str = "ru") -> list:
+    """Record that the ``lang`` text of these cells now translates their current English: store the
+    English and its fingerprint beside it. Returns the ids marked."""
+    name = Path(notebook).stem + ".ipynb"
+    source = Path(root) / SOURCE_LANG / name
+    if not source.exists():
+        raise ValueError(f"no English notebook {source}")
+    cells = {c.get("id"): c for c in load_json(source)["cells"] if c["cell_type"] == "markdown"}
+    path = translation_path(root, name, lang)
+    data = load_translation(path, lang)
+    for cid in cell_ids:
+        if cid not in cells:
+            raise ValueError(f"{name} has no markdown cell {cid!r}")
+        entry = data["cells"].get(cid, {})
+        if not entry.get(lang, "").strip():
+            raise ValueError(f"{path}: write the {lang} text of cell {cid!r} first "
+                             f"(\"{cid}\": {{\"{lang}\": \"...\"}})")
+        english = cell_text(cells[cid])
+        data["cells"][cid] = {"en_sha": source_sha(english), "en": english, lang: entry[lang]}
+    order = [c for c in cells if c in data["cells"]] + [c for c in data["cells"] if c not in cells]
+    data["cells"] = {c: data["cells"][c] for c in order}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return list(cell_ids)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m scalargrad.notebook_i18n",
                                 description="Build notebooks/ru/ from the English notebooks (notebooks/en/) "
@@ -261,7 +290,18 @@ def main(argv=None) -> int:
     p.add_argument("--diff", action="store_true", help="show how the English of each stale cell changed")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if a translation is missing or stale or a built notebook is out of date")
+    p.add_argument("--mark-translated", nargs="+", metavar=("NOTEBOOK", "CELL"),
+                   help="after writing the Russian of these cells in the JSON: record the English they "
+                        "translate (e.g. --mark-translated 01_value_and_chain_rule 01-32), then build")
     args = p.parse_args(argv)
+    if args.mark_translated:
+        if len(args.mark_translated) < 2:
+            p.error("--mark-translated NOTEBOOK CELL [CELL ...]")
+        try:
+            marked = mark_translated(args.notebooks, args.mark_translated[0], args.mark_translated[1:])
+        except ValueError as e:
+            p.error(str(e))
+        print(f"marked as translated: {', '.join(marked)}")
     reports, outdated = build_all(args.notebooks, args.out, write=not args.check)
     for r in reports:
         print("\n".join(r.lines(diff=args.diff)))

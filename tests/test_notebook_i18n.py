@@ -167,6 +167,27 @@ def test_a_notebook_in_one_language_only_is_reported(tmp_path, capsys):
     assert "no English source for" in capsys.readouterr().out
 
 
+def test_mark_translated_records_the_english_a_new_russian_text_translates(tmp_path, capsys):
+    nb = tiny_notebook()
+    translation = tiny_translation(nb)
+    nb["cells"][4]["source"] = nbi.as_lines("## Summary and next steps")   # English edited: c is stale
+    translation["cells"]["c"]["ru"] = "## Итоги и что дальше"               # the translator's new text
+    write_tiny_course(tmp_path, nb, translation)
+    assert nbi.main(["--notebooks", str(tmp_path), "--check"]) == 1
+    assert nbi.main(["--notebooks", str(tmp_path), "--mark-translated", "01_tiny", "c"]) == 0
+    assert nbi.main(["--notebooks", str(tmp_path), "--check"]) == 0
+    saved = load(tmp_path / "i18n" / "ru" / "01_tiny.json")["cells"]["c"]
+    assert saved["en"] == "## Summary and next steps" and saved["ru"] == "## Итоги и что дальше"
+    assert nbi.cell_text(markdown(load(tmp_path / "ru" / "01_tiny.ipynb"))[-1]) == "## Итоги и что дальше"
+    with pytest.raises(SystemExit):   # a cell the notebook does not have, or no Russian written yet
+        nbi.main(["--notebooks", str(tmp_path), "--mark-translated", "01_tiny", "zz"])
+    del translation["cells"]["a"]
+    write_tiny_course(tmp_path, nb, translation)
+    with pytest.raises(SystemExit):
+        nbi.main(["--notebooks", str(tmp_path), "--mark-translated", "01_tiny", "a"])
+    assert "write the ru text of cell 'a' first" in capsys.readouterr().err
+
+
 # --- the course's own notebooks -------------------------------------------------------------
 
 def test_every_notebook_exists_in_both_languages_and_nowhere_else():
