@@ -428,7 +428,7 @@ MESSAGES = {
     "lecture formula:":
         "формула из лекции:",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "\nengine:         ":
-        "\nдвижок:            ",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+        "\nдвижок:           ",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "expected a vector of 3 numbers (w1, w2, b), got {got!r}":
         "ожидался вектор из 3 чисел (w1, w2, b), а получено {got!r}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
     "  dL/d{name}: yours {g:+.6f}, engine {e:+.6f}":
@@ -698,4 +698,7 @@ MESSAGES = {
         "dropout 0.5: граница тоже глаже",  # notebooks/en/06_training_practice.ipynb
     "difference":
         "разница",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "score s = {s:+.3f}: P(y=+1|x) = {p_plus:.3f}, P(y=-1|x) = {p_minus:.3f}":
+        "оценка s = {s:+.3f}: P(y=+1|x) = {p_plus:.3f}, "
+        "P(y=-1|x) = {p_minus:.3f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
 }
