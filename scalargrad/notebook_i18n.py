@@ -6,8 +6,8 @@
 
 The English notebook's code cells go into every language unchanged, so both versions run
 the same code and the same assert cells, with one exception: the setup cell (the first code
-cell after the hosted-install cell) holds the line ``set_language("en")``, which the build
-writes as ``set_language("ru")``. Strings a code cell prints or a checker reports go through
+cell after the hosted-install cell) holds the line ``set_language("en")  # ...``, which the
+build writes as ``set_language("ru")  # ...`` (``LANGUAGE_LINES``). Strings a code cell prints or a checker reports go through
 ``tr("...")`` and are translated in the catalog (``autograd/messages_ru.py``), not here.
 
 A translation file holds, per markdown cell id, the translated text, the English text it was
@@ -48,7 +48,12 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCE_LANG = "en"
 LANGS = ("ru",)  # the languages translated from English
-LANGUAGE_LINE = re.compile(r'^set_language\("(\w+)"\)', re.M)  # the one line that differs per language
+LANGUAGE_LINE = re.compile(r'^set_language\("(\w+)"\).*$', re.M)  # the one line that differs per language
+# what that line says in each language (the English notebook holds the first; the build writes the others)
+LANGUAGE_LINES = {
+    "en": 'set_language("en")  # pictures and messages in English (set_language("ru"): по-русски)',
+    "ru": 'set_language("ru")  # рисунки и сообщения по-русски (set_language("en"): in English)',
+}
 
 
 def cell_text(cell) -> str:
@@ -85,7 +90,7 @@ def code_for_comparison(nb: dict) -> list:
     """(id, source) of every code cell, the setup cell's set_language line written as for English:
     two language versions of a notebook must give the same list."""
     setup = setup_cell(nb)
-    return [(c.get("id"), LANGUAGE_LINE.sub('set_language("en")', cell_text(c)) if c is setup else cell_text(c))
+    return [(c.get("id"), LANGUAGE_LINE.sub(LANGUAGE_LINES[SOURCE_LANG], cell_text(c)) if c is setup else cell_text(c))
             for c in nb["cells"] if c["cell_type"] == "code"]
 
 
@@ -188,15 +193,16 @@ def check(nb: dict, translation: dict, lang: str, name: str = "") -> Report:
 
 def build(nb: dict, translation: dict | None, lang: str, source_name: str = "") -> dict:
     """The notebook in ``lang``: fresh translations replace markdown cells, the setup cell's
-    ``set_language("en")`` becomes ``set_language("<lang>")``, everything else (code cells, ids,
-    metadata) is the English notebook's; outputs are never stored.
+    language line becomes ``LANGUAGE_LINES[lang]``, everything else (code cells, ids, metadata)
+    is the English notebook's; outputs are never stored.
     A stale or missing translation leaves that cell in English."""
-    if language_of(nb) != SOURCE_LANG:
+    if [m.group(0) for m in LANGUAGE_LINE.finditer(cell_text(setup_cell(nb)))] != [LANGUAGE_LINES[SOURCE_LANG]]:
         raise ValueError(f"{source_name or 'the notebook'}: its setup cell (the code cell after the hosted-install "
-                         f"cell) needs one line set_language(\"{SOURCE_LANG}\"), which the build writes per language")
+                         f"cell) needs this one line, which the build writes per language:\n    "
+                         f"{LANGUAGE_LINES[SOURCE_LANG]}")
     out = copy.deepcopy(nb)
     setup = setup_cell(out)
-    setup["source"] = as_lines(LANGUAGE_LINE.sub(f'set_language("{lang}")', cell_text(setup)))
+    setup["source"] = as_lines(LANGUAGE_LINE.sub(LANGUAGE_LINES[lang], cell_text(setup)))
     for cell in out["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None

@@ -39,7 +39,7 @@ def placeholders(text):
 
 # --- the tool, on a small notebook of its own -----------------------------------------------
 
-SETUP = 'from autograd import set_language, tr\n\nset_language("en")  # the language of pictures and messages\nprint(tr("loss"))'
+SETUP = f'from autograd import set_language, tr\n\n{nbi.LANGUAGE_LINES["en"]}\nprint(tr("loss"))'
 
 
 def tiny_notebook(setup: str = SETUP) -> dict:
@@ -66,7 +66,8 @@ def test_build_replaces_markdown_and_the_language_line_keeps_code_and_strips_out
     nb = tiny_notebook()
     ru = nbi.build(nb, tiny_translation(nb), "ru", "tiny.ipynb")
     assert [nbi.cell_text(c) for c in markdown(ru)] == ["# Заголовок\n\nНемного *текста* с $x^2$.", "## Итоги"]
-    assert nbi.cell_text(ru["cells"][2]) == SETUP.replace('set_language("en")', 'set_language("ru")')
+    assert nbi.cell_text(ru["cells"][2]) == SETUP.replace(nbi.LANGUAGE_LINES["en"], nbi.LANGUAGE_LINES["ru"])
+    assert 'set_language("ru")  # рисунки и сообщения по-русски' in nbi.cell_text(ru["cells"][2])
     assert nbi.language_of(ru) == "ru" and nbi.language_of(nb) == "en"
     assert code_sources(ru) != code_sources(nb), "the language line differs..."
     assert nbi.code_for_comparison(ru) == nbi.code_for_comparison(nb), "...and nothing else"
@@ -78,11 +79,11 @@ def test_build_replaces_markdown_and_the_language_line_keeps_code_and_strips_out
     assert nbi.check(nb, tiny_translation(nb), "ru").ok
 
 
-@pytest.mark.parametrize("setup", ['from autograd import tr\nprint(tr("loss"))',
-                                   'set_language("ru")', 'set_language("en")\nset_language("en")'])
-def test_a_setup_cell_without_one_english_language_line_is_refused(setup):
+@pytest.mark.parametrize("setup", ['from autograd import tr\nprint(tr("loss"))', 'set_language("ru")',
+                                   'set_language("en")', f'{nbi.LANGUAGE_LINES["en"]}\n{nbi.LANGUAGE_LINES["en"]}'])
+def test_a_setup_cell_without_the_one_english_language_line_is_refused(setup):
     nb = tiny_notebook(setup)
-    with pytest.raises(ValueError, match=r'set_language\("en"\)'):
+    with pytest.raises(ValueError, match=re.escape(nbi.LANGUAGE_LINES["en"])):
         nbi.build(nb, tiny_translation(nb), "ru", "tiny.ipynb")
 
 
@@ -90,8 +91,8 @@ def test_code_comparison_sees_any_other_difference():
     nb = tiny_notebook()
     other = tiny_notebook(SETUP + "\nx = 1")
     assert nbi.code_for_comparison(nb) != nbi.code_for_comparison(other)
-    other = tiny_notebook(SETUP.replace("# the language", "# a language"))
-    assert nbi.code_for_comparison(nb) != nbi.code_for_comparison(other), "the line's comment counts too"
+    other = tiny_notebook(SETUP.replace('print(tr("loss"))', 'print(tr("epoch"))'))
+    assert nbi.code_for_comparison(nb) != nbi.code_for_comparison(other), "the rest of the setup cell counts"
 
 
 def test_a_changed_english_cell_is_stale_and_stays_english():
