@@ -62,6 +62,7 @@ def notebooks_command(args: argparse.Namespace) -> int:
     if kept:
         print(f"kept {len(kept)} already there (yours; --force overwrites them):"
               + "".join(f"\n  {r}" for r in kept))
-    langs = " (English in en/, Russian in ru/)" if {"en", "ru"} <= {r.parts[0] for r in copied + kept} else ""
-    print(f"open them with: jupyter lab {target}   (or open the folder in VS Code){langs}")
+    if {"en", "ru"} <= {r.parts[0] for r in copied + kept}:
+        print(f"English notebooks in {target / 'en'}/, Russian in {target / 'ru'}/ (русские — в {target / 'ru'}/)")
+    print(f"open them with: jupyter lab {target}   (or open the folder in VS Code)")
     return 0

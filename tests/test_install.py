@@ -54,7 +54,9 @@ def test_notebooks_command_copies_every_notebook(tmp_path, capsys):
     assert copied == SHIPPED and len(copied) >= 6
     for rel in copied:
         assert (tmp_path / "course" / rel).read_bytes() == (ROOT / "notebooks" / rel).read_bytes()
-    assert f"copied {len(SHIPPED)} notebook(s)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"copied {len(SHIPPED)} notebook(s)" in printed
+    assert f"Russian in {tmp_path / 'course' / 'ru'}/" in printed
 
 
 def test_notebooks_command_keeps_a_students_work_unless_forced(tmp_path, capsys):
