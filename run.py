@@ -82,6 +82,12 @@ def ensure_torch() -> None:
     subprocess.run(PIP + ["-q", TORCH], cwd=ROOT, check=True)
 
 
+def test_suites() -> list[str]:
+    """What `run.py test` hands pytest: the tests, and each language's notebooks once
+    (notebooks/en and notebooks/ru; notebooks/i18n holds the translations, not notebooks)."""
+    return [d for d in ("tests", "notebooks/en", "notebooks/ru") if (ROOT / d).is_dir()]
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in EXTRAS:
         print(__doc__.strip(), file=sys.stderr)
@@ -98,8 +104,7 @@ def main(argv: list[str]) -> int:
         elif not has_torch():
             print("run.py: without PyTorch the oracle tests skip; SCALARGRAD_TORCH=1 python3 run.py test "
                   "installs its CPU build", flush=True)
-        suites = [d for d in ("tests", "notebooks") if (ROOT / d).is_dir()]
-        args = [str(PYTHON), "-m", "pytest", "-n", "2", "--nbmake", *suites, *rest]
+        args = [str(PYTHON), "-m", "pytest", "-n", "2", "--nbmake", *test_suites(), *rest]
     return subprocess.call(args, cwd=ROOT)
 
 

@@ -24,7 +24,7 @@ from .batch import batch_rows  # noqa: E402
 from .function import Function, FunctionCheckError, Kernel, check_function  # noqa: E402
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled  # noqa: E402
 from . import guards  # noqa: E402,F401  (installs the teaching guards' hooks)
-from .language import get_language, set_language  # noqa: E402  (the module autograd.language keeps its name)
+from .language import get_language, set_language, tr  # noqa: E402  (the module autograd.language keeps its name)
 
 __scalargrad__ = True  # nn and viz check this to tell our engine from PyPI's "autograd"
 
@@ -34,6 +34,5 @@ __all__ = [
     "zero_grad", "gc_paused", "DomainError", "OPS", "Op", "register_op", "make_node", "constant",
     "describe_operands", "batch_rows", "Function", "Kernel", "check_function",
     "FunctionCheckError", "BackwardPass", "hooks", "detect_anomaly", "is_anomaly_enabled",
-    "AnomalyError",
-    "set_language", "get_language",
+    "AnomalyError", "set_language", "get_language", "tr",
 ]

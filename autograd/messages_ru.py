@@ -405,4 +405,393 @@ MESSAGES = {
         "Graphviz не смог нарисовать граф, вместо картинки записан .dot: {error}",  # scalargrad/demo.py
     "The animated GIF could not be made: {error}":
         "Не удалось сделать анимированный GIF: {error}",  # scalargrad/demo.py
+    # --- notebooks/en/*.ipynb: what the course notebooks print, plot and check ---------------
+    # (one contiguous block; the notebooks call tr("...") and the build keeps their code as is)
+    "graph renderer:":
+        "программа для рисования графов:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "none (graphs are shown as DOT text)":
+        "нет (графы показываются текстом DOT)",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "finite-difference slope of sin(x^2) at x = {x0}: {slope:.6f}":
+        "наклон sin(x^2) в точке x = {x0} по конечным разностям: {slope:.6f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "tangent at x = {x0}, slope {slope:.2f}":
+        "касательная в x = {x0}, наклон {slope:.2f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "|central difference − exact|":
+        "|центральная разность − точное значение|",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "the best step should be moderate, got h = {best}":
+        "лучший шаг должен быть умеренным, а получилось h = {best}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "both extremes are worse":
+        "оба крайних значения хуже",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "engine:             dy/dx = {grad:.10f}":
+        "движок:             dy/dx = {grad:.10f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "by hand:            dy/dx = {by_hand:.10f}":
+        "вручную:            dy/dx = {by_hand:.10f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "finite differences: dy/dx = {by_differences:.10f}":
+        "конечные разности:  dy/dx = {by_differences:.10f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "  parents:":
+        "  родители:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "  local grads:":
+        "  локальные градиенты:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "x.grad is the product of local grads along the path":
+        "x.grad — произведение локальных градиентов вдоль пути",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "gradcheck passed for g at (0.3, -1.2, 0.5)":
+        "gradcheck пройден для g в точке (0.3, -1.2, 0.5)",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "gradcheck should have caught the missing factor 2x":
+        "gradcheck должен был поймать пропущенный множитель 2x",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "  at x = {p:+.2f}: yours gives {got!r}, finite differences give {numeric:.6f}":
+        "  при x = {p:+.2f}: у вас {got!r}, по конечным разностям {numeric:.6f}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "wrong at {n} of {total} points:\n":
+        "неверно в точках: {n} из {total}:\n",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "✓ correct at all {total} points":
+        "✓ верно во всех точках ({total})",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "a wrong answer is caught:":
+        "неверный ответ пойман:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "the checker missed a wrong derivative":
+        "проверка пропустила неверную производную",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "\nExercise 1 not done yet: checking the reference solution instead.":
+        "\nУпражнение 1 ещё не сделано: вместо него проверяется эталонное решение.",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "local gradients wrong (x0 is x, x1 is y):\n{e}":
+        "локальные градиенты неверны (x0 — это x, x1 — это y):\n{e}",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "✓ both local gradients are right":
+        "✓ оба локальных градиента верны",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "the checker missed a wrong local gradient":
+        "проверка пропустила неверный локальный градиент",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "\nExercise 2 not done yet: checking the reference solution instead.":
+        "\nУпражнение 2 ещё не сделано: вместо него проверяется эталонное решение.",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "   by hand b + 1 =":
+        "   вручную b + 1 =",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "d(s·s)/ds = 2s: both edges contribute s":
+        "d(s·s)/ds = 2s: каждое из двух рёбер вносит s",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "after one backward:":
+        "после одного backward:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "  after two:":
+        "  после двух:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "the second call adds the same gradient again":
+        "второй вызов ещё раз прибавляет тот же градиент",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "topological order:":
+        "топологический порядок:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "parents come first":
+        "родители идут раньше",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "gradients:":
+        "градиенты:",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "same as the engine":
+        "так же, как у движка",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "{leaf} gets its gradient":
+        "{leaf} получает свой градиент",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "neuron(x) with bias b == neuron([x, 1]) with weight b on the constant input":
+        "neuron(x) со смещением b == neuron([x, 1]) с весом b на постоянном "
+        "входе",  # notebooks/en/02_neuron_and_activations.ipynb
+    "engine gradients match the formulas for":
+        "градиенты движка совпадают с формулами для",  # notebooks/en/02_neuron_and_activations.ipynb
+    "σ' is largest at 0, where it is 1/4":
+        "σ' больше всего в 0, где она равна 1/4",  # notebooks/en/02_neuron_and_activations.ipynb
+    "no gradient flows through a step":
+        "через ступенчатую функцию градиент не проходит",  # notebooks/en/02_neuron_and_activations.ipynb
+    "  z = {z0:+.1f} (s = {s:.4f}): yours {shown}, engine {expected:.6f}":
+        "  z = {z0:+.1f} (s = {s:.4f}): у вас {shown}, у движка {expected:.6f}",  # notebooks/en/02_neuron_and_activations.ipynb
+    "✓ correct at all points":
+        "✓ верно во всех точках",  # notebooks/en/02_neuron_and_activations.ipynb
+    "  z = {p:+.1f}: yours {yours:.6f}, tanh {tanh:.6f}":
+        "  z = {p:+.1f}: у вас {yours:.6f}, tanh {tanh:.6f}",  # notebooks/en/02_neuron_and_activations.ipynb
+    "values differ from tanh:\n":
+        "значения отличаются от tanh:\n",  # notebooks/en/02_neuron_and_activations.ipynb
+    "✓ values and gradients match tanh":
+        "✓ значения и градиенты совпадают с tanh",  # notebooks/en/02_neuron_and_activations.ipynb
+    "the checker missed a wrong formula":
+        "проверка пропустила неверную формулу",  # notebooks/en/02_neuron_and_activations.ipynb
+    "the three layers are one layer with W =\n":
+        "три слоя — это один слой с W =\n",  # notebooks/en/02_neuron_and_activations.ipynb
+    "\nand b =":
+        "\nи b =",  # notebooks/en/02_neuron_and_activations.ipynb
+    "with tanh, f(p+q) − f(p) − f(q) + f(0) = {gap:.3f} (0 for any affine map)":
+        "с tanh f(p+q) − f(p) − f(q) + f(0) = {gap:.3f} (у любого аффинного "
+        "отображения 0)",  # notebooks/en/02_neuron_and_activations.ipynb
+    "mistakes per epoch:":
+        "ошибок за эпоху:",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "on separable data the perceptron converges":
+        "на разделимых данных перцептрон сходится",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "every point ends on its own side":
+        "каждая точка оказывается на своей стороне",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "update {k} is not w + y·x for a misclassified example":
+        "обновление {k} — не w + y·x для неверно классифицированного "
+        "примера",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "all {n} updates follow w ← w + y·x":
+        "все обновления ({n}) следуют правилу w ← w + y·x",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "mistakes per epoch on XOR:":
+        "ошибок за эпоху на XOR:",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "XOR is not linearly separable":
+        "XOR линейно неразделим",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "lecture formula:":
+        "формула из лекции:",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "\nengine:         ":
+        "\nдвижок:           ",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "expected a vector of 3 numbers (w1, w2, b), got {got!r}":
+        "ожидался вектор из 3 чисел (w1, w2, b), а получено {got!r}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "  dL/d{name}: yours {g:+.6f}, engine {e:+.6f}":
+        "  dL/d{name}: у вас {g:+.6f}, у движка {e:+.6f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "wrong components:\n":
+        "неверные компоненты:\n",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "✓ the lecture's formula equals backward()":
+        "✓ формула из лекции совпадает с backward()",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "the checker missed a wrong gradient":
+        "проверка пропустила неверный градиент",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "\nExercise not done yet: checking the reference solution instead.":
+        "\nУпражнение ещё не сделано: вместо него проверяется "
+        "эталонное решение.",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "loss {first:.3f} → {last:.3f}, accuracy {accuracy:.2f}":
+        "функция потерь {first:.3f} → {last:.3f}, доля правильных "
+        "ответов {accuracy:.2f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "with a small enough step, full-batch gradient descent lowers the loss every step":
+        "при достаточно малом шаге градиентный спуск по всей выборке "
+        "уменьшает функцию потерь на каждом шаге",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "logistic loss":
+        "логистическая функция потерь",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "batch size {batch_size:2d}: {steps:2d} steps per epoch":
+        "размер батча {batch_size:2d}: шагов за эпоху {steps:2d}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "epoch 1 starts with examples":
+        "эпоха 1 начинается с примеров",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "\nepoch 2 starts with examples":
+        "\nэпоха 2 начинается с примеров",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "each epoch uses every example once":
+        "каждая эпоха использует каждый пример один раз",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "and reshuffles them":
+        "и заново их перемешивает",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "full batch (GD)":
+        "вся выборка (GD)",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "mini-batch of 10":
+        "мини-батч из 10",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "online (batch 1)":
+        "онлайн (батч 1)",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "training loss":
+        "функция потерь на обучающей выборке",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "per epoch, smaller batches take more steps and get further":
+        "за эпоху меньшие батчи делают больше шагов и продвигаются "
+        "дальше",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "{n_params} parameters; Σ (inputs + 1) · neurons = {by_formula}":
+        "параметров: {n_params}; Σ (входы + 1) · нейроны = {by_formula}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "numpy forward:":
+        "прямой проход в numpy:",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "  model:":
+        "  модель:",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "layer {l}: max |hand − engine| = {err:.2e}":
+        "слой {l}: max |вручную − движок| = {err:.2e}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "gradient by the delta rule (numpy)":
+        "градиент по правилу дельт (numpy)",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "gradient by backward()":
+        "градиент из backward()",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "every weight and bias of the network":
+        "все веса и смещения сети",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "loss before the step {before:.5f}, after {after:.5f}":
+        "функция потерь до шага {before:.5f}, после {after:.5f}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "expected a vector of {n} deltas, got {got!r}":
+        "ожидался вектор из {n} дельт, а получено {got!r}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "  hidden neuron {i}: yours {g:+.6f}, engine {e:+.6f}":
+        "  скрытый нейрон {i}: у вас {g:+.6f}, у движка {e:+.6f}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "wrong deltas:\n":
+        "неверные дельты:\n",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "✓ your deltas equal the engine's bias gradients":
+        "✓ ваши дельты совпадают с градиентами движка по смещениям",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "the checker missed a wrong answer":
+        "проверка пропустила неверный ответ",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "H = {H}: training MSE {first:.3f} → {last:.4f}":
+        "H = {H}: MSE на обучающей выборке {first:.3f} → {last:.4f}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "H = {H}: training must lower the loss":
+        "H = {H}: обучение должно уменьшать функцию потерь",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "more hidden sigmoids fit better: {final}":
+        "чем больше сигмоид в скрытом слое, тем лучше приближение: {final}",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "six sigmoids already approximate one period of a sine closely":
+        "уже шесть сигмоид хорошо приближают один период синуса",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "MSE fit c = {c_mse:.3f} (mean {mean:.3f});  MAE fit c = {c_mae:.3f} (median {median:.3f})":
+        "по MSE c = {c_mse:.3f} (среднее {mean:.3f});  по MAE c = {c_mae:.3f} (медиана "
+        "{median:.3f})",  # notebooks/en/05_losses.ipynb
+    "targets y":
+        "целевые значения y",  # notebooks/en/05_losses.ipynb
+    "prediction minimising MSE: {c_mse:.2f}":
+        "предсказание с наименьшей MSE: {c_mse:.2f}",  # notebooks/en/05_losses.ipynb
+    "prediction minimising MAE: {c_mae:.2f}":
+        "предсказание с наименьшей MAE: {c_mae:.2f}",  # notebooks/en/05_losses.ipynb
+    "example":
+        "пример",  # notebooks/en/05_losses.ipynb
+    "BCE = {bce:.4f} = BCE with logits = logistic loss with ±1 labels":
+        "BCE = {bce:.4f} = BCE по логитам = логистическая функция потерь с метками ±1",  # notebooks/en/05_losses.ipynb
+    "predicted probability p of class 1":
+        "предсказанная вероятность p класса 1",  # notebooks/en/05_losses.ipynb
+    "a confident wrong answer costs a lot":
+        "уверенный неверный ответ обходится дорого",  # notebooks/en/05_losses.ipynb
+    " sum =":
+        " сумма =",  # notebooks/en/05_losses.ipynb
+    "adding a constant to every logit changes nothing":
+        "прибавление константы ко всем логитам ничего не меняет",  # notebooks/en/05_losses.ipynb
+    "cross-entropy = NLL of log-softmax":
+        "кросс-энтропия = NLL от log-softmax",  # notebooks/en/05_losses.ipynb
+    "cross-entropy = {ce:.4f}; gradients = (softmax − one-hot) / N":
+        "кросс-энтропия = {ce:.4f}; градиенты = (softmax − one-hot) / N",  # notebooks/en/05_losses.ipynb
+    "expected {n} numbers, got {got!r}":
+        "ожидалось чисел: {n}, а получено {got!r}",  # notebooks/en/05_losses.ipynb
+    "  dL/dz_{k}: yours {g:+.5f}, engine {engine:+.5f}":
+        "  dL/dz_{k}: у вас {g:+.5f}, у движка {engine:+.5f}",  # notebooks/en/05_losses.ipynb
+    "✓ gradient = softmax − one-hot":
+        "✓ градиент = softmax − one-hot",  # notebooks/en/05_losses.ipynb
+    "loss {loss0:.3f} → {loss1:.3f};  accuracy {acc0:.2f} → {acc1:.2f}":
+        "функция потерь {loss0:.3f} → {loss1:.3f};  доля правильных ответов {acc0:.2f} → "
+        "{acc1:.2f}",  # notebooks/en/05_losses.ipynb
+    "after nudging one weight by 1e-4: Δaccuracy = {d_acc}, Δloss = {d_loss:.2e}":
+        "после сдвига одного веса на 1e-4: Δ(доля правильных ответов) = {d_acc}, Δ(функция "
+        "потерь) = {d_loss:.2e}",  # notebooks/en/05_losses.ipynb
+    "parameters learned:":
+        "выучено параметров:",  # notebooks/en/05_losses.ipynb
+    "hyperparameters chosen: sizes =":
+        "выбранные гиперпараметры: sizes =",  # notebooks/en/05_losses.ipynb
+    "train / val / test sizes:":
+        "размеры обучающей / валидационной / тестовой выборок:",  # notebooks/en/06_training_practice.ipynb
+    "too small: still far away":
+        "слишком малый шаг: всё ещё далеко",  # notebooks/en/06_training_practice.ipynb
+    "too large: diverges":
+        "слишком большой шаг: расходится",  # notebooks/en/06_training_practice.ipynb
+    "LinearLR(1 → 0.1 in 20)":
+        "LinearLR(1 → 0.1 за 20)",  # notebooks/en/06_training_practice.ipynb
+    "learning rate":
+        "скорость обучения",  # notebooks/en/06_training_practice.ipynb
+    "gradients range over":
+        "градиенты лежат в диапазоне",  # notebooks/en/06_training_practice.ipynb
+    "momentum speeds up plain SGD here":
+        "здесь момент ускоряет обычный SGD",  # notebooks/en/06_training_practice.ipynb
+    "momentum_step returned None; return (w_new, v_new)":
+        "momentum_step вернула None; верните (w_new, v_new)",  # notebooks/en/06_training_practice.ipynb
+    "step {step}, w[{i}]: yours {yours:+.6f}, nn.optim.SGD {sgd:+.6f}":
+        "шаг {step}, w[{i}]: у вас {yours:+.6f}, у nn.optim.SGD {sgd:+.6f}",  # notebooks/en/06_training_practice.ipynb
+    "✓ five steps equal nn.optim.SGD with momentum":
+        "✓ пять шагов совпадают с nn.optim.SGD с моментом",  # notebooks/en/06_training_practice.ipynb
+    "the checker missed a wrong step":
+        "проверка пропустила неверный шаг",  # notebooks/en/06_training_practice.ipynb
+    "{scheme:8s} variance {measured:.5f}   formula {var:.5f}":
+        "{scheme:8s} дисперсия {measured:.5f}   по формуле {var:.5f}",  # notebooks/en/06_training_practice.ipynb
+    "{name:18s} mean σ'(z) over 50 neurons = {slope:.4f}":
+        "{name:18s} средняя σ'(z) по 50 нейронам = {slope:.4f}",  # notebooks/en/06_training_practice.ipynb
+    "the larger the weights, the flatter the sigmoid where z lands":
+        "чем больше веса, тем более пологий участок сигмоиды, куда попадает z",  # notebooks/en/06_training_practice.ipynb
+    "identical neurons, identical gradients":
+        "одинаковые нейроны — одинаковые градиенты",  # notebooks/en/06_training_practice.ipynb
+    "first layer: plain {plain_first:.1e}, with skips {skip_first:.1e}; last hidden layer: plain {plain_last:.1e}":
+        "первый слой: без остаточных связей {plain_first:.1e}, с ними "
+        "{skip_first:.1e}; последний скрытый слой без остаточных связей: "
+        "{plain_last:.1e}",  # notebooks/en/06_training_practice.ipynb
+    "plain: the gradient vanishes on its way down":
+        "без остаточных связей градиент затухает по пути вниз",  # notebooks/en/06_training_practice.ipynb
+    "skips keep it alive":
+        "остаточные связи его сохраняют",  # notebooks/en/06_training_practice.ipynb
+    "layer {i}":
+        "слой {i}",  # notebooks/en/06_training_practice.ipynb
+    "plain sigmoid layers":
+        "слои сигмоид без остаточных связей",  # notebooks/en/06_training_practice.ipynb
+    "with skip connections":
+        "с остаточными связями",  # notebooks/en/06_training_practice.ipynb
+    "validation loss is lowest after epoch {epoch}: {lowest:.3f}; after epoch 150: {last:.3f}":
+        "функция потерь на валидационной выборке меньше всего после эпохи {epoch}: "
+        "{lowest:.3f}; после эпохи 150: {last:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "validation loss rose after its minimum":
+        "функция потерь на валидационной выборке после минимума выросла",  # notebooks/en/06_training_practice.ipynb
+    "while the training loss kept falling":
+        "а на обучающей продолжала падать",  # notebooks/en/06_training_practice.ipynb
+    "early stopping: best epoch {best}, stopped after epoch {stopped}":
+        "ранняя остановка: лучшая эпоха {best}, остановка после эпохи {stopped}",  # notebooks/en/06_training_practice.ipynb
+    "stopped before the end":
+        "остановка раньше конца",  # notebooks/en/06_training_practice.ipynb
+    "after 20 epochs without improvement":
+        "после 20 эпох без улучшения",  # notebooks/en/06_training_practice.ipynb
+    "the model keeps the best epoch's weights":
+        "у модели остаются веса лучшей эпохи",  # notebooks/en/06_training_practice.ipynb
+    "test loss: retrained for {epochs} epochs {retrained:.3f}; overfitted for 150 epochs {overfitted:.3f}":
+        "функция потерь на тестовой выборке: обученная заново (эпох: {epochs}) "
+        "{retrained:.3f}; переобученная (150 эпох) {overfitted:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "weight decay wd  ≡  L2 penalty wd/2":
+        "weight decay wd  ≡  штраф L2 wd/2",  # notebooks/en/06_training_practice.ipynb
+    "‖w‖: without L2 {plain:.1f}, with L2 {l2:.1f}":
+        "‖w‖: без L2 {plain:.1f}, с L2 {l2:.1f}",  # notebooks/en/06_training_practice.ipynb
+    "validation loss after 150 epochs: without L2 {plain:.3f}, with L2 {l2:.3f}":
+        "функция потерь на валидационной выборке после 150 эпох: без L2 {plain:.3f}, "
+        "с L2 {l2:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "the penalty keeps the weights small":
+        "штраф не даёт весам расти",  # notebooks/en/06_training_practice.ipynb
+    "and here it generalises better":
+        "и здесь модель лучше обобщает",  # notebooks/en/06_training_practice.ipynb
+    "no regularisation: bent around single points":
+        "без регуляризации: граница огибает отдельные точки",  # notebooks/en/06_training_practice.ipynb
+    "L2 = 0.01: a smoother boundary":
+        "L2 = 0.01: граница глаже",  # notebooks/en/06_training_practice.ipynb
+    "switched off N_out = {n_out} of N = {n}; survivors scaled to {scale:.4f} = 1/(1 − p); N/(N − N_out) for this draw = "
+    "{ratio:.4f}":
+        "выключено N_out = {n_out} из N = {n}; оставшиеся увеличены до {scale:.4f} = "
+        "1/(1 − p); N/(N − N_out) в этом случае = {ratio:.4f}",  # notebooks/en/06_training_practice.ipynb
+    "survivors are scaled by 1/(1 − p)":
+        "оставшиеся умножаются на 1/(1 − p)",  # notebooks/en/06_training_practice.ipynb
+    "the expected output is unchanged":
+        "ожидаемый выход не меняется",  # notebooks/en/06_training_practice.ipynb
+    "eval mode: the identity":
+        "в режиме eval — тождественное отображение",  # notebooks/en/06_training_practice.ipynb
+    "train mode: two calls give {a:.3f}, {b:.3f};  eval mode: {c:.3f}, {d:.3f}":
+        "режим train: два вызова дают {a:.3f}, {b:.3f};  режим eval: {c:.3f}, {d:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "PyTorch is not installed: the PyTorch cells below are skipped. Install it with\n    {install}\nand restart the kernel.":
+        "PyTorch не установлен: ячейки с PyTorch ниже пропускаются. Установите "
+        "его командой\n    {install}\nи перезапустите ядро.",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "skipped: PyTorch is not installed":
+        "пропущено: PyTorch не установлен",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "the same network, the same loss":
+        "одна и та же сеть, одна и та же функция потерь",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "largest difference between the curves:":
+        "наибольшее расхождение кривых:",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "after 50 AdamW steps in PyTorch: loss {loss:.4f} (was {was:.4f})":
+        "после 50 шагов AdamW в PyTorch: функция потерь {loss:.4f} (была "
+        "{was:.4f})",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "back in scalargrad:":
+        "снова в scalargrad:",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "expected an array of shape (4, 3) = (nout, nin), got {shape}":
+        "ожидался массив формы (4, 3) = (nout, nin), а получено {shape}",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "entry [{j}, {k}] should be neuron {j}'s weight {k} ({want:.4f}), got {got:.4f}":
+        "элемент [{j}, {k}] должен быть весом {k} нейрона {j} ({want:.4f}), а "
+        "получено {got:.4f}",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "✓ row j is neuron j: the same matrix torch.nn.Linear holds":
+        "✓ строка j — это нейрон j: та же матрица, что хранит torch.nn.Linear",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "not yet:":
+        "пока нет:",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "node with parent":
+        "узел с родителем",  # notebooks/en/01_value_and_chain_rule.ipynb
+    "tanh({z}) = {tanh:.4f}; the table's formula: {table:.4f}; lecture 2's: {notes:.4f} = -1/tanh({z})":
+        "tanh({z}) = {tanh:.4f}; по формуле из таблицы: {table:.4f}; по формуле "
+        "лекции 2: {notes:.4f} = -1/tanh({z})",  # notebooks/en/02_neuron_and_activations.ipynb
+    "{name}: {n} steps per epoch":
+        "{name}: шагов за эпоху: {n}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "{name}: 1 step per epoch":
+        "{name}: 1 шаг за эпоху",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "loss of the step's batch":
+        "функция потерь на батче шага",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "the smaller the batch, the noisier the loss from step to step":
+        "чем меньше батч, тем сильнее функция потерь скачет от шага к "
+        "шагу",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
+    "each neuron's b.grad is its δ from the recursion":
+        "b.grad каждого нейрона — это его δ из рекуррентной формулы",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "the network is exactly this sum":
+        "сеть — это в точности эта сумма",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "each hidden neuron: w¹ₕ σ(wₕ x + bₕ)":
+        "каждый скрытый нейрон: w¹ₕ σ(wₕ x + bₕ)",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "their sum + b¹":
+        "их сумма + b¹",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "the network's output":
+        "выход сети",  # notebooks/en/04_mlp_and_backprop.ipynb
+    "from epoch 10 on the validation loss stays above the training loss":
+        "начиная с эпохи 10 функция потерь на валидационной выборке выше, чем на "
+        "обучающей",  # notebooks/en/06_training_practice.ipynb
+    "validation loss after 150 epochs: no regularisation {plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}":
+        "функция потерь на валидационной выборке после 150 эпох: без регуляризации "
+        "{plain:.3f}, L2 {l2:.3f}, dropout 0.5 {dropout:.3f}",  # notebooks/en/06_training_practice.ipynb
+    "dropout keeps the big network from memorising":
+        "dropout не даёт большой сети запомнить обучающую выборку",  # notebooks/en/06_training_practice.ipynb
+    "it fits the training points less tightly":
+        "она не так плотно подгоняется под обучающие точки",  # notebooks/en/06_training_practice.ipynb
+    "dropout 0.5: a smoother boundary too":
+        "dropout 0.5: граница тоже глаже",  # notebooks/en/06_training_practice.ipynb
+    "difference":
+        "разница",  # notebooks/en/07_same_network_in_pytorch.ipynb
+    "score s = {s:+.3f}: P(y=+1|x) = {p_plus:.3f}, P(y=-1|x) = {p_minus:.3f}":
+        "оценка s = {s:+.3f}: P(y=+1|x) = {p_plus:.3f}, "
+        "P(y=-1|x) = {p_minus:.3f}",  # notebooks/en/03_perceptron_and_gradient_descent.ipynb
 }

@@ -1,40 +1,59 @@
-"""Build the course notebooks in each language from one English source plus translations.
+"""Build the Russian course notebooks from the English ones plus translations.
 
-The English notebook (``notebooks/<name>.ipynb``) is the source: its code cells go into
-every language unchanged, so the two versions run the same code and the same assert cells.
-A translation file ``notebooks/i18n/<lang>/<name>.json`` holds, per markdown cell id, the
-translated text, the English text it was translated from and that text's fingerprint:
+    notebooks/en/<name>.ipynb           the source: code cells and English text (edit here)
+    notebooks/i18n/ru/<name>.json       the Russian of each markdown cell (edit here)
+    notebooks/ru/<name>.ipynb           built from the two (never edit by hand; committed)
 
-    {"cells": {"01-02": {"en_sha": "3f1c…", "en": "## 1. The derivative …", "ru": "## 1. Производная …"}},
-     "code_strings": {"01-03": {"f\\"tangent at x = {x0}\\"": "f\\"касательная в x = {x0}\\""}}}
+The English notebook's code cells go into every language unchanged, so both versions run
+the same code and the same assert cells, with one exception: the setup cell (the first code
+cell after the hosted-install cell) holds the line ``set_language("en")  # ...``, which the
+build writes as ``set_language("ru")  # ...`` (``LANGUAGE_LINES``). Strings a code cell prints or a checker reports go through
+``tr("...")`` and are translated in the catalog (``autograd/messages_ru.py``), not here.
+
+A translation file holds, per markdown cell id, the translated text, the English text it was
+translated from and that text's fingerprint:
+
+    {"cells": {"01-02": {"en_sha": "3f1c…", "en": "## 1. The derivative …", "ru": "## 1. Производная …"}}}
 
 When the English cell changes, its fingerprint no longer matches: the translation is
 *stale* and the build keeps the English text for that cell until it is translated again;
 ``--diff`` shows what changed in the English since (from the stored "en").
-``code_strings`` lists the user-visible strings inside code cells (print, plot labels,
-checker messages) with their translations, for code that takes them through ``tr``; the
-build never edits code.
 
-    python -m scalargrad.notebook_i18n                  # build notebooks/en and notebooks/ru
+    python -m scalargrad.notebook_i18n                  # build notebooks/ru
     python -m scalargrad.notebook_i18n --check          # exit 1 if a translation is missing or stale,
-                                                        # or a built notebook is out of date
+                                                        # a tr() string has no Russian, or a built
+                                                        # notebook is out of date (or has no source)
+    python -m scalargrad.notebook_i18n --diff           # ... and show how each stale cell's English changed
+    python -m scalargrad.notebook_i18n --mark-translated 01_value_and_chain_rule 01-32
+                                                        # after writing the cell's "ru" text: record the
+                                                        # English it translates, then build
     python -m scalargrad.notebook_i18n --out /tmp/nb    # build somewhere else
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import difflib
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograd.language import untranslated
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 SOURCE_LANG = "en"
 LANGS = ("ru",)  # the languages translated from English
+LANGUAGE_LINE = re.compile(r'^set_language\("(\w+)"\).*$', re.M)  # the one line that differs per language
+# what that line says in each language (the English notebook holds the first; the build writes the others)
+LANGUAGE_LINES = {
+    "en": 'set_language("en")  # pictures and messages in English (set_language("ru"): по-русски)',
+    "ru": 'set_language("ru")  # рисунки и сообщения по-русски (set_language("en"): in English)',
+}
 
 
 def cell_text(cell) -> str:
@@ -53,6 +72,47 @@ def as_lines(text: str) -> list:
     return text.splitlines(keepends=True)
 
 
+def setup_cell(nb: dict) -> dict:
+    """The setup cell: the first code cell after the hosted-install cell (the second code cell)."""
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    if len(code) < 2:
+        raise ValueError("a course notebook starts with two code cells: the hosted-install recipe, then the setup")
+    return code[1]
+
+
+def language_of(nb: dict) -> str | None:
+    """The language the setup cell's ``set_language("..")`` line switches to (None if it has none)."""
+    found = LANGUAGE_LINE.findall(cell_text(setup_cell(nb)))
+    return found[0] if len(found) == 1 else None
+
+
+def code_for_comparison(nb: dict) -> list:
+    """(id, source) of every code cell, the setup cell's set_language line written as for English:
+    two language versions of a notebook must give the same list."""
+    setup = setup_cell(nb)
+    return [(c.get("id"), LANGUAGE_LINE.sub(LANGUAGE_LINES[SOURCE_LANG], cell_text(c)) if c is setup else cell_text(c))
+            for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def python_of(cell) -> str:
+    """A code cell's Python, without IPython's magics and shell lines (%..., !...)."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell_text(cell).splitlines())
+
+
+def tr_keys(nb: dict) -> dict:
+    """{English text: cell id} of every ``tr("literal", ...)`` in the notebook's code cells."""
+    found = {}
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse(python_of(cell))):
+            if (isinstance(node, ast.Call) and node.args
+                    and getattr(node.func, "id", getattr(node.func, "attr", None)) == "tr"
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.setdefault(node.args[0].value, cell.get("id"))
+    return found
+
+
 @dataclass
 class Report:
     """What a translation of one notebook lacks."""
@@ -62,13 +122,13 @@ class Report:
     missing: list = field(default_factory=list)   # markdown cell ids with no translation
     stale: list = field(default_factory=list)     # ids whose English changed since translation
     orphans: list = field(default_factory=list)   # translated ids the notebook no longer has
-    lost_strings: list = field(default_factory=list)  # (cell id, code string) no longer in that cell
+    untranslated: list = field(default_factory=list)  # (cell id, tr() key) with no entry in the catalog
     changes: dict = field(default_factory=dict)   # stale id -> (English then, English now)
     translated: int = 0
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.stale or self.orphans or self.lost_strings)
+        return not (self.missing or self.stale or self.orphans or self.untranslated)
 
     def lines(self, diff: bool = False) -> list:
         head = f"{self.notebook} [{self.lang}]: {self.translated} markdown cells translated"
@@ -77,8 +137,8 @@ class Report:
                           ("translated but no longer in the notebook", self.orphans)):
             if ids:
                 out.append(f"  {what}: {', '.join(ids)}")
-        for cid, s in self.lost_strings:
-            out.append(f"  code string not in cell {cid} any more: {s}")
+        for cid, key in self.untranslated:
+            out.append(f"  cell {cid}: tr({key!r}) has no {self.lang} entry in autograd/messages_{self.lang}.py")
         if diff:
             for cid, (then, now) in self.changes.items():
                 out += ["  " + line.rstrip("\n") for line in difflib.unified_diff(
@@ -90,24 +150,25 @@ def load_json(path: Path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def translation_path(notebook: Path, lang: str) -> Path:
-    return Path(notebook).parent / "i18n" / lang / (Path(notebook).stem + ".json")
+def translation_path(root: Path, name: str, lang: str) -> Path:
+    """``root/i18n/<lang>/<stem>.json`` for the notebook ``name`` (e.g. '01_value_and_chain_rule.ipynb')."""
+    return Path(root) / "i18n" / lang / (Path(name).stem + ".json")
 
 
-def load_translation(notebook: Path, lang: str) -> dict:
-    """The translation file of ``notebook`` (an empty one if there is none yet)."""
-    path = translation_path(notebook, lang)
+def load_translation(path: Path, lang: str = "ru") -> dict:
+    """The translation file at ``path`` (an empty one if there is none yet)."""
+    path = Path(path)
     if not path.exists():
-        return {"cells": {}, "code_strings": {}}
+        return {"cells": {}}
     data = load_json(path)
     if not isinstance(data.get("cells"), dict):
         raise ValueError(f"{path}: expected {{\"cells\": {{cell id: {{\"en_sha\": ..., \"{lang}\": ...}}}}}}")
-    data.setdefault("code_strings", {})
     return data
 
 
 def check(nb: dict, translation: dict, lang: str, name: str = "") -> Report:
-    """Compare a notebook's markdown cells with a translation of them."""
+    """Compare a notebook's markdown cells with a translation of them, and its tr() strings with
+    the catalog."""
     report = Report(name, lang)
     cells = {c["id"]: c for c in nb["cells"] if "id" in c}
     for cell in nb["cells"]:
@@ -125,17 +186,23 @@ def check(nb: dict, translation: dict, lang: str, name: str = "") -> Report:
             report.translated += 1
     report.orphans = [cid for cid in translation["cells"]
                       if cid not in cells or cells[cid]["cell_type"] != "markdown"]
-    for cid, strings in translation.get("code_strings", {}).items():
-        code = cell_text(cells[cid]) if cid in cells else ""
-        report.lost_strings += [(cid, s) for s in strings if s not in code]
+    keys = tr_keys(nb)
+    report.untranslated = [(keys[k], k) for k in untranslated(keys, lang=lang)]
     return report
 
 
 def build(nb: dict, translation: dict | None, lang: str, source_name: str = "") -> dict:
-    """The notebook in ``lang``: fresh translations replace markdown cells, everything else
-    (code cells, ids, metadata) is the English notebook's; outputs are never stored.
+    """The notebook in ``lang``: fresh translations replace markdown cells, the setup cell's
+    language line becomes ``LANGUAGE_LINES[lang]``, everything else (code cells, ids, metadata)
+    is the English notebook's; outputs are never stored.
     A stale or missing translation leaves that cell in English."""
+    if [m.group(0) for m in LANGUAGE_LINE.finditer(cell_text(setup_cell(nb)))] != [LANGUAGE_LINES[SOURCE_LANG]]:
+        raise ValueError(f"{source_name or 'the notebook'}: its setup cell (the code cell after the hosted-install "
+                         f"cell) needs this one line, which the build writes per language:\n    "
+                         f"{LANGUAGE_LINES[SOURCE_LANG]}")
     out = copy.deepcopy(nb)
+    setup = setup_cell(out)
+    setup["source"] = as_lines(LANGUAGE_LINE.sub(LANGUAGE_LINES[lang], cell_text(setup)))
     for cell in out["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None
@@ -145,7 +212,8 @@ def build(nb: dict, translation: dict | None, lang: str, source_name: str = "") 
         if entry and entry.get(lang, "").strip() and entry.get("en_sha") == source_sha(cell_text(cell)):
             cell["source"] = as_lines(entry[lang])
     meta = out.setdefault("metadata", {})
-    meta["scalargrad"] = {"language": lang, **({"built_from": f"../{source_name}"} if source_name else {})}
+    meta["scalargrad"] = {"language": lang,
+                          **({"built_from": f"../{SOURCE_LANG}/{source_name}"} if source_name else {})}
     return out
 
 
@@ -154,25 +222,27 @@ def dumps(nb: dict) -> str:
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
 
 
-def sources(folder: Path) -> list:
-    return sorted(Path(folder).glob("*.ipynb"))
+def sources(root: Path) -> list:
+    """The English notebooks: ``root/en/*.ipynb``."""
+    return sorted((Path(root) / SOURCE_LANG).glob("*.ipynb"))
 
 
-def build_all(folder: Path = NOTEBOOKS, out: Path | None = None, langs=LANGS, write: bool = True):
-    """Build every notebook of ``folder`` into ``out/<lang>/`` (default: ``folder/<lang>/``).
+def build_all(root: Path = NOTEBOOKS, out: Path | None = None, langs=LANGS, write: bool = True):
+    """Build every notebook of ``root/en/`` into ``out/<lang>/`` (default: ``root/<lang>/``).
 
-    Returns (reports, stale_files): a Report per notebook and language, and the built files
-    that are missing or differ from what this build makes (before writing them).
+    Returns (reports, outdated): a Report per notebook and language, and the built files that
+    are missing or differ from what this build makes (before writing them), or that have no
+    English source any more (never deleted here: the report says to remove them).
     """
-    folder = Path(folder)
-    out = Path(out) if out is not None else folder
+    root = Path(root)
+    out = Path(out) if out is not None else root
     reports, outdated = [], []
-    for path in sources(folder):
+    names = {p.name for p in sources(root)}
+    for path in sources(root):
         nb = load_json(path)
-        for lang in (SOURCE_LANG, *langs):
-            translation = None if lang == SOURCE_LANG else load_translation(path, lang)
-            if translation is not None:
-                reports.append(check(nb, translation, lang, path.name))
+        for lang in langs:
+            translation = load_translation(translation_path(root, path.name, lang), lang)
+            reports.append(check(nb, translation, lang, path.name))
             text = dumps(build(nb, translation, lang, path.name))
             target = out / lang / path.name
             if not target.exists() or target.read_text(encoding="utf-8") != text:
@@ -180,38 +250,82 @@ def build_all(folder: Path = NOTEBOOKS, out: Path | None = None, langs=LANGS, wr
                 if write:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(text, encoding="utf-8")
-    for lang in langs:  # a translation whose notebook is gone
-        for t in sorted((folder / "i18n" / lang).glob("*.json")):
-            if not (folder / f"{t.stem}.ipynb").exists():
+    for lang in langs:
+        for t in sorted((root / "i18n" / lang).glob("*.json")):  # a translation whose notebook is gone
+            if f"{t.stem}.ipynb" not in names:
                 r = Report(f"{t.stem}.ipynb", lang)
-                r.orphans = ["(the whole notebook: no such English notebook)"]
+                r.orphans = [f"(the whole notebook: no {SOURCE_LANG}/{t.stem}.ipynb)"]
                 reports.append(r)
+        outdated += [p for p in sorted((out / lang).glob("*.ipynb")) if p.name not in names]
     return reports, outdated
+
+
+def mark_translated(root: Path, notebook: str, cell_ids, lang: str = "ru") -> list:
+    """Record that the ``lang`` text of these cells now translates their current English: store the
+    English and its fingerprint beside it. Returns the ids marked."""
+    name = Path(notebook).stem + ".ipynb"
+    source = Path(root) / SOURCE_LANG / name
+    if not source.exists():
+        raise ValueError(f"no English notebook {source}")
+    cells = {c.get("id"): c for c in load_json(source)["cells"] if c["cell_type"] == "markdown"}
+    path = translation_path(root, name, lang)
+    data = load_translation(path, lang)
+    for cid in cell_ids:
+        if cid not in cells:
+            raise ValueError(f"{name} has no markdown cell {cid!r}")
+        entry = data["cells"].get(cid, {})
+        if not entry.get(lang, "").strip():
+            raise ValueError(f"{path}: write the {lang} text of cell {cid!r} first "
+                             f"(\"{cid}\": {{\"{lang}\": \"...\"}})")
+        english = cell_text(cells[cid])
+        data["cells"][cid] = {"en_sha": source_sha(english), "en": english, lang: entry[lang]}
+    order = [c for c in cells if c in data["cells"]] + [c for c in data["cells"] if c not in cells]
+    data["cells"] = {c: data["cells"][c] for c in order}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return list(cell_ids)
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m scalargrad.notebook_i18n",
-                                description="Build the course notebooks in English and Russian from the "
-                                            "English notebooks and notebooks/i18n/<lang>/*.json.")
-    p.add_argument("--notebooks", type=Path, default=NOTEBOOKS, help="folder of the English notebooks")
+                                description="Build notebooks/ru/ from the English notebooks (notebooks/en/) "
+                                            "and their translations (notebooks/i18n/ru/*.json).")
+    p.add_argument("--notebooks", type=Path, default=NOTEBOOKS,
+                   help="the folder holding en/ and i18n/ (default: the repository's notebooks/)")
     p.add_argument("--out", type=Path, default=None, help="where <lang>/<name>.ipynb go (default: the notebooks folder)")
     p.add_argument("--diff", action="store_true", help="show how the English of each stale cell changed")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 if a translation is missing or stale or a built notebook is out of date")
+    p.add_argument("--mark-translated", nargs="+", metavar=("NOTEBOOK", "CELL"),
+                   help="after writing the Russian of these cells in the JSON: record the English they "
+                        "translate (e.g. --mark-translated 01_value_and_chain_rule 01-32), then build")
     args = p.parse_args(argv)
+    if args.mark_translated:
+        if len(args.mark_translated) < 2:
+            p.error("--mark-translated NOTEBOOK CELL [CELL ...]")
+        try:
+            marked = mark_translated(args.notebooks, args.mark_translated[0], args.mark_translated[1:])
+        except ValueError as e:
+            p.error(str(e))
+        print(f"marked as translated: {', '.join(marked)}")
     reports, outdated = build_all(args.notebooks, args.out, write=not args.check)
     for r in reports:
         print("\n".join(r.lines(diff=args.diff)))
     bad = [r for r in reports if not r.ok]
-    if args.check:
-        for path in outdated:
+    names = {q.name for q in sources(args.notebooks)}
+    for path in outdated:
+        if path.name not in names:
+            print(f"no English source for {path}: remove it, or add {SOURCE_LANG}/{path.name}")
+        elif args.check:
             print(f"out of date: {path} (run python -m scalargrad.notebook_i18n)")
+    if args.check:
         if bad or outdated:
             print(f"{len(bad)} translations need work, {len(outdated)} built notebooks are out of date")
             return 1
         print("all translations are complete and every built notebook is up to date")
         return 0
-    print(f"wrote {len(outdated)} notebooks" + (f"; {len(bad)} translations need work (their cells stay English)"
+    written = [q for q in outdated if q.name in names]
+    print(f"wrote {len(written)} notebooks" + (f"; {len(bad)} translations need work (their cells stay English)"
                                                  if bad else ""))
     return 0
 

@@ -1,7 +1,7 @@
 """``scalargrad notebooks [DIR]``: copy the course notebooks out of the installed package.
 
-A wheel ships them as package data (``scalargrad/notebooks/``, every ``*.ipynb`` under
-the repository's ``notebooks/``, subfolders such as ``en/`` and ``ru/`` included); in a source
+A wheel ships them as package data (``scalargrad/notebooks/en`` and ``ru``: the repository's
+``notebooks/en`` and ``notebooks/ru``); in a source
 checkout they are read from ``notebooks/`` itself. A notebook already in DIR is a student's
 work and is kept unless ``--force``.
 """
@@ -62,5 +62,7 @@ def notebooks_command(args: argparse.Namespace) -> int:
     if kept:
         print(f"kept {len(kept)} already there (yours; --force overwrites them):"
               + "".join(f"\n  {r}" for r in kept))
+    if {"en", "ru"} <= {r.parts[0] for r in copied + kept}:
+        print(f"English notebooks in {target / 'en'}/, Russian in {target / 'ru'}/ (русские — в {target / 'ru'}/)")
     print(f"open them with: jupyter lab {target}   (or open the folder in VS Code)")
     return 0

@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = [p for lang in ("en", "ru") for p in sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))]
 MIN_TEXT_PX = 10.0
 WINDOW = (1280, 800)
 MPL_MIN_FONT_PT = 9.0
@@ -210,7 +210,7 @@ def execute(path: Path, tmp: Path, monkeypatch) -> tuple:
     return out, len(graphs)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[f"{p.parent.name}/{p.name}" for p in NOTEBOOKS])
 def test_executed_notebook_pictures_are_readable_and_untrusted_safe(browser, path, tmp_path, monkeypatch):
     page, n_graphs = execute(path, tmp_path, monkeypatch)
     seen = check_page(browser, page.as_uri())

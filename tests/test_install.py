@@ -54,11 +54,14 @@ def test_notebooks_command_copies_every_notebook(tmp_path, capsys):
     assert copied == SHIPPED and len(copied) >= 6
     for rel in copied:
         assert (tmp_path / "course" / rel).read_bytes() == (ROOT / "notebooks" / rel).read_bytes()
-    assert f"copied {len(SHIPPED)} notebook(s)" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert f"copied {len(SHIPPED)} notebook(s)" in printed
+    assert f"Russian in {tmp_path / 'course' / 'ru'}/" in printed
 
 
 def test_notebooks_command_keeps_a_students_work_unless_forced(tmp_path, capsys):
-    mine = tmp_path / SHIPPED[0]
+    mine = tmp_path / SHIPPED[0]   # en/01_...: the folders are made as they are copied
+    mine.parent.mkdir(parents=True)
     mine.write_text("my answers")
     copy_out(tmp_path)
     assert mine.read_text() == "my answers"
@@ -117,6 +120,16 @@ def test_run_py_test_command_asks_for_no_torch():
                 wanted |= set(m.group(1).split(","))
             assert not req.startswith("torch"), f"extra {name!r} pulls {req}"
     assert run_py.EXTRAS["test"] == "test" and run_py.EXTRAS["demo"] == "plots,render"
+
+
+def test_run_py_test_command_runs_each_language_of_the_notebooks_once():
+    suites = load_run_py().test_suites()
+    assert suites == ["tests", "notebooks/en", "notebooks/ru"]
+    def notebooks(folder):  # what pytest collects (it skips dot-folders such as .ipynb_checkpoints)
+        return [p for p in folder.rglob("*.ipynb") if not any(part.startswith(".") for part in p.relative_to(ROOT).parts)]
+    collected = [p for s in suites for p in notebooks(ROOT / s)]
+    assert sorted(collected) == sorted(notebooks(ROOT / "notebooks")), "a notebook nbmake would not run"
+    assert len(collected) == len(set(collected)) == 2 * len(list((ROOT / "notebooks" / "en").glob("*.ipynb")))
 
 
 def test_run_py_recognises_the_cuda_build_in_an_install_plan():

@@ -148,7 +148,7 @@ def test_each_catalog_entry_names_the_file_it_comes_from():
     for key_node, value_node in zip(messages.keys, messages.values):
         line = source[value_node.end_lineno - 1]
         comment = line.split("# ", 1)[1] if "# " in line else ""
-        paths = re.findall(r"[\w/]+\.py", comment)
+        paths = re.findall(r"[\w/]+\.(?:py|ipynb)\b", comment)
         assert paths, f"no source-file comment beside {key_node.value!r}"
         for p in paths:
             assert (ROOT / p).is_file(), f"{key_node.value!r} names {p}, which does not exist"

@@ -1,8 +1,9 @@
-"""The course notebooks as stored: no outputs, kernel python3, packages imported (never
-redefined), every exercise with a hidden reference solution, listed in the README.
+"""The course notebooks as stored, in both languages (notebooks/en, the source, and notebooks/ru,
+built from it): no outputs, kernel python3, packages imported (never redefined), every exercise
+with a hidden reference solution, listed in the README.
 
-Running them is nbmake's job (`pytest --nbmake notebooks`); these checks are about how they
-are stored and written.
+Running them is nbmake's job (`pytest --nbmake notebooks`: en and ru); these checks are about how
+they are stored and written. That the two languages run the same code is tests/test_notebook_i18n.py's.
 """
 import ast
 import json
@@ -16,8 +17,10 @@ import nn
 import viz
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-IDS = [p.name for p in NOTEBOOKS]
+LANGS = ("en", "ru")
+ENGLISH = sorted((ROOT / "notebooks" / "en").glob("*.ipynb"))  # the source: code and English text
+NOTEBOOKS = [p for lang in LANGS for p in sorted((ROOT / "notebooks" / lang).glob("*.ipynb"))]
+IDS = [f"{p.parent.name}/{p.name}" for p in NOTEBOOKS]
 
 
 def load(path):
@@ -43,8 +46,9 @@ def package_names() -> set:
     return names
 
 
-def test_the_course_has_its_seven_notebooks():
-    numbers = [p.name[:2] for p in NOTEBOOKS]
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_course_has_its_seven_notebooks(lang):
+    numbers = [p.name[:2] for p in NOTEBOOKS if p.parent.name == lang]
     assert numbers == ["01", "02", "03", "04", "05", "06", "07"], numbers
 
 
@@ -82,7 +86,7 @@ def test_cells_parse_and_import_the_packages_instead_of_redefining_them(path):
 def test_exercises_have_a_hidden_solution_and_a_checker(path):
     nb = load(path)
     exercises = [c for c in nb["cells"] if c["cell_type"] == "markdown"
-                 and re.match(r"#+ ✏️ Exercise", source(c).lstrip())]
+                 and re.match(r"#+ ✏️ (Exercise|Упражнение)", source(c).lstrip())]
     solutions = [c for c in code_cells(nb) if "solution" in c["metadata"].get("tags", [])]
     assert exercises, f"{path.name} has no exercise"
     assert len(solutions) == len(exercises), f"{path.name}: {len(exercises)} exercises, {len(solutions)} solutions"
@@ -101,7 +105,7 @@ def test_checks_what_it_teaches(path):
     assert asserts >= 5, f"{path.name} has only {asserts} assert statements"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ENGLISH, ids=[p.name for p in ENGLISH])
 def test_russian_terms_beside_english(path):
     text = "".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
     pairs = re.findall(r"[A-Za-z*`] \(([а-яё][а-яё ,]+)\)", text)
@@ -132,7 +136,7 @@ COVERAGE = {
 @pytest.mark.parametrize("row", sorted(COVERAGE))
 def test_every_curriculum_row_is_taught(row):
     number, names = COVERAGE[row]
-    (path,) = [p for p in NOTEBOOKS if p.name.startswith(number)]
+    (path,) = [p for p in ENGLISH if p.name.startswith(number)]
     code = "\n".join(source(c) for c in code_cells(load(path)))
     missing = [n for n in names if n not in code]
     assert not missing, f"CURRICULUM row {row}: {path.name} no longer uses {missing}"
@@ -157,9 +161,10 @@ def test_random_things_have_fixed_seeds(path):
 def test_readme_lists_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- section:notebooks -->")[1].split("<!-- /section:notebooks -->")[0]
-    for path in NOTEBOOKS:
+    for path in ENGLISH:
         assert path.name in section, f"README's notebooks section does not list {path.name}"
     assert "jupyter lab notebooks/" in section
+    assert "notebooks/ru/" in section and "notebooks/en/" in section and "notebook_i18n" in section
 
 
 def test_graph_cells_fall_back_to_dot_text_without_a_renderer(monkeypatch):
@@ -167,7 +172,7 @@ def test_graph_cells_fall_back_to_dot_text_without_a_renderer(monkeypatch):
     nbformat = pytest.importorskip("nbformat")
     nbclient = pytest.importorskip("nbclient")
     monkeypatch.setenv("SCALARGRAD_GRAPHVIZ", "none")  # the kernel inherits this environment
-    (path,) = [p for p in NOTEBOOKS if p.name.startswith("01")]
+    (path,) = [p for p in ENGLISH if p.name.startswith("01")]
     nb = nbformat.read(path, as_version=4)
     nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}}).execute()
