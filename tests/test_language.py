@@ -19,14 +19,6 @@ CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 DROPS_A_PLACEHOLDER = {"train {name}", "validation {name}"}  # legend entries: the title names the quantity
 
 
-@pytest.fixture(autouse=True)
-def english_around_each_test():
-    before = L.get_language()
-    L.set_language("en")
-    yield
-    L.set_language(before)
-
-
 def fields(template: str) -> set:
     """The placeholder names of a str.format template: 'epoch {n} of {total:.3g}' -> {'n', 'total'}."""
     return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}

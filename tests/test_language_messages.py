@@ -27,14 +27,6 @@ MESSAGE_ALLOWED = {
 
 
 @pytest.fixture(autouse=True)
-def english_around_each_test():
-    before = L.get_language()
-    L.set_language("en")
-    yield
-    L.set_language(before)
-
-
-@pytest.fixture(autouse=True)
 def ops_restored():
     """The Functions defined here leave the op table after each test (other tests iterate OPS)."""
     before = dict(OPS)

@@ -56,11 +56,8 @@ def english_words(text: str, allowed=frozenset()) -> set:
 
 
 @pytest.fixture(autouse=True)
-def english_around_each_test():
-    before = L.get_language()
-    L.set_language("en")
+def close_figures():
     yield
-    L.set_language(before)
     import matplotlib.pyplot as plt
     plt.close("all")
 
