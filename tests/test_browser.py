@@ -136,8 +136,14 @@ def png_text_px(data: bytes, shown: float, natural: float) -> tuple:
 
 def check_page(driver, url: str, files: Path | None = None, srcs: list | None = None) -> list:
     """Open ``url`` at 1280×800 and check every picture; returns [(what, text px)] seen."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver.set_window_size(*WINDOW)
     driver.get(url)
+    # the page load strategy is "eager" (DOM ready, not every image): wait for the pictures
+    # (complete is also true for a picture that failed, which the checks below report)
+    WebDriverWait(driver, 60).until(
+        lambda d: d.execute_script("return Array.from(document.images).every(i => i.complete)"))
     driver.execute_script("return document.fonts ? document.fonts.ready : null")
     page = driver.execute_script(MEASURE)
     all_srcs = driver.execute_script("return Array.from(document.images).map(i => i.getAttribute('src'))")
