@@ -31,7 +31,8 @@ __scalargrad__ = True  # nn and viz check this to tell our engine from PyPI's "a
 __all__ = [
     "Value", "no_grad", "is_grad_enabled", "set_grad_enabled", "gradcheck", "numerical_grad",
     "GradcheckError", "topological_order", "chain_rule", "chain_rule_steps", "contribution",
-    "zero_grad", "gc_paused", "manage_collector", "is_collector_managed", "DomainError", "OPS", "Op", "register_op", "make_node", "constant",
+    "zero_grad", "gc_paused", "manage_collector", "is_collector_managed", "DomainError", "OPS", "Op",
+    "register_op", "make_node", "constant",
     "describe_operands", "batch_rows", "Function", "Kernel", "check_function",
     "FunctionCheckError", "BackwardPass", "hooks", "detect_anomaly", "is_anomaly_enabled",
     "AnomalyError",
