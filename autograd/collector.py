@@ -17,7 +17,7 @@ trains (``manage_collector``, on by default):
   ``MIN_THRESHOLD`` and the threshold found, at most ``MAX_THRESHOLD``), so the next
   forward pass builds a graph of that size without a collection in the middle; the
   dropped graph gives its count back as reference counting frees it.
-- a collection puts the threshold back as it was (and stops watching). While scalargrad
+- a collection puts the threshold back as it was. While scalargrad
   trains none comes: each ``backward()`` parks the graph and sets the count of new objects
   to zero. So the first one is due to code that ran after training, or to a graph bigger
   than the last, and from there on the collector runs on the caller's schedule again, the
@@ -95,7 +95,7 @@ def _park(walked: int) -> None:
     first, *rest = _State.caller
     wanted = (min(max(first, MIN_THRESHOLD, OBJECTS_PER_NODE * walked), MAX_THRESHOLD), *rest)
     if wanted != found:
-        if _State.raised_to is None:
+        if _on_collection not in gc.callbacks:
             gc.callbacks.append(_on_collection)
         _State.raised_to = wanted
         gc.set_threshold(*wanted)
@@ -106,17 +106,18 @@ def _on_collection(phase, info) -> None:
     if phase != "start" or not _State.lock.acquire(blocking=False):
         return  # a thread is inside pause/resume: the next collection will do it
     try:
-        _restore()
+        _restore(unhook=False)  # gc is going through its callbacks: removing one would skip the next
     finally:
         _State.lock.release()
 
 
-def _restore() -> None:
-    """The caller's thresholds back (unless changed since), the callback removed."""
+def _restore(unhook: bool = True) -> None:
+    """The caller's thresholds back (unless changed since); with ``unhook``, the callback
+    removed (else it stays, doing nothing until the next raise)."""
     if _State.raised_to is not None and gc.get_threshold() == _State.raised_to:
         gc.set_threshold(*_State.caller)
     _State.raised_to = None
-    if _on_collection in gc.callbacks:
+    if unhook and _on_collection in gc.callbacks:
         gc.callbacks.remove(_on_collection)
 
 
