@@ -163,7 +163,6 @@ train_step()
 junk = [[] for _ in range(gc.get_threshold()[0] + 1000)]
 print("others' callbacks balanced", len(seen) > 0 and seen.count("start") == seen.count("stop"))
 del junk
-del junk
 for _ in range(200):  # no gc.collect(): the collector's own schedule
     if made_during_training() is None:
         break
