@@ -17,6 +17,8 @@ trains (``manage_collector``, on by default):
   ``MIN_THRESHOLD`` and the threshold found, at most ``MAX_THRESHOLD``), so the next
   forward pass builds a graph of that size without a collection in the middle; the
   dropped graph gives its count back as reference counting frees it.
+- the first forward pass comes before any ``backward()``: importing scalargrad raises the
+  threshold to ``MIN_THRESHOLD``, kept until the first ``backward()``.
 - a collection puts the threshold back as it was. While scalargrad
   trains none comes: each ``backward()`` parks the graph and sets the count of new objects
   to zero. So the first one is due to code that ran after training, or to a graph bigger
@@ -49,6 +51,7 @@ class _State:
     managed = os.environ.get("SCALARGRAD_GC", "1") != "0"
     caller = None  # the caller's thresholds, as the first backward() found them
     raised_to = None  # the thresholds scalargrad set, while they are set
+    until_backward = False  # raised at import: kept until the first backward()
 
 
 def pause() -> None:
@@ -90,6 +93,7 @@ def _park(walked: int) -> None:
         _State.managed = False  # the caller set a threshold of its own: the collector is theirs
         _restore()
         return
+    _State.until_backward = False
     gc.freeze()  # every tracked object to the permanent generation, the counts to zero,
     gc.unfreeze()  # and all of them to the oldest generation: moved, not scanned
     first, *rest = _State.caller
@@ -103,8 +107,8 @@ def _park(walked: int) -> None:
 
 def _on_collection(phase, info) -> None:
     """gc callback, at the start of a collection: the caller's threshold comes back."""
-    if phase != "start" or not _State.lock.acquire(blocking=False):
-        return  # a thread is inside pause/resume: the next collection will do it
+    if phase != "start" or _State.until_backward or not _State.lock.acquire(blocking=False):
+        return  # before the first backward(), or a thread is inside pause/resume
     try:
         _restore(unhook=False)  # gc is going through its callbacks: removing one would skip the next
     finally:
@@ -122,6 +126,19 @@ def _restore(unhook: bool = True) -> None:
 
 
 
+def _raise_at_import() -> None:
+    """The first forward pass comes before any backward(): the threshold is raised to
+    ``MIN_THRESHOLD`` when scalargrad is imported, and stays so until the first backward()."""
+    found = gc.get_threshold()
+    if not _State.managed or not gc.isenabled() or found[0] == 0 or found[0] >= MIN_THRESHOLD:
+        return
+    _State.caller = found
+    _State.raised_to = (MIN_THRESHOLD, *found[1:])
+    _State.until_backward = True
+    gc.callbacks.append(_on_collection)
+    gc.set_threshold(*_State.raised_to)
+
+
 def manage_collector(enabled: bool = True) -> None:
     """Let scalargrad manage the cyclic collector while it trains (the default; see the
     module's docstring), or not (``False``: the caller's thresholds come back at once)."""
@@ -129,6 +146,7 @@ def manage_collector(enabled: bool = True) -> None:
         _restore()
         _State.managed = bool(enabled)
         _State.caller = None
+        _State.until_backward = False
 
 
 def is_collector_managed() -> bool:
@@ -164,3 +182,6 @@ class gc_paused:
             with gc_paused():
                 return fn(*args, **kwargs)
         return paused
+
+
+_raise_at_import()
