@@ -17,7 +17,8 @@ from . import hooks  # noqa: E402
 from .grad_mode import is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from .gradcheck import GradcheckError, gradcheck, numerical_grad  # noqa: E402
 from .graph import chain_rule, chain_rule_steps, contribution, topological_order, zero_grad  # noqa: E402
-from .fast import BackwardPass, gc_paused  # noqa: E402
+from .fast import BackwardPass  # noqa: E402
+from .collector import gc_paused, is_collector_managed, manage_collector  # noqa: E402
 from .ops import OPS, DomainError, Op, register_op  # noqa: E402
 from .value import Value, constant, describe_operands, make_node  # noqa: E402
 from .batch import batch_rows  # noqa: E402
@@ -31,7 +32,8 @@ __scalargrad__ = True  # nn and viz check this to tell our engine from PyPI's "a
 __all__ = [
     "Value", "no_grad", "is_grad_enabled", "set_grad_enabled", "gradcheck", "numerical_grad",
     "GradcheckError", "topological_order", "chain_rule", "chain_rule_steps", "contribution",
-    "zero_grad", "gc_paused", "DomainError", "OPS", "Op", "register_op", "make_node", "constant",
+    "zero_grad", "gc_paused", "manage_collector", "is_collector_managed", "DomainError", "OPS", "Op",
+    "register_op", "make_node", "constant",
     "describe_operands", "batch_rows", "Function", "Kernel", "check_function",
     "FunctionCheckError", "BackwardPass", "hooks", "detect_anomaly", "is_anomaly_enabled",
     "AnomalyError", "set_language", "get_language", "tr",

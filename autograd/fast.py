@@ -16,10 +16,6 @@ All that one pass keeps lives in its ``BackwardPass``; nothing is shared between
 """
 from __future__ import annotations
 
-import functools
-import gc
-import threading
-
 import numpy as np
 
 _FINISH = object()  # stack marker: the node below it has all its parents in the order
@@ -49,8 +45,8 @@ class BackwardPass:
         self.deferred.clear()
 
 
-def backward(root, grad) -> None:
-    """``graph.chain_rule(root, grad)``, fast."""
+def backward(root, grad) -> int:
+    """``graph.chain_rule(root, grad)``, fast; returns how many nodes with parents it walked."""
     state = BackwardPass()
     order = backward_order(root, state)  # the nodes with parents; their grads set to 0.0
     root.grad += grad
@@ -58,6 +54,7 @@ def backward(root, grad) -> None:
         backprop(order, state)
     finally:
         state.finish()
+    return len(order)
 
 
 def backward_order(root, state: BackwardPass | None = None) -> list:
@@ -129,50 +126,3 @@ def _backprop_batched(node, g) -> None:
         if parent.data.__class__ is not np.ndarray:
             contribution = float(np.sum(contribution))
         parent.grad += contribution
-
-
-# --- the cyclic garbage collector, off while a graph is built or walked -------------------
-
-class _Pauses:
-    """How many ``gc_paused`` blocks are open, in all threads, and whether the collector was
-    on when the first one opened."""
-
-    lock = threading.Lock()
-    depth = 0
-    was_on = False
-
-
-class gc_paused:
-    """Switch Python's cyclic garbage collector off inside the block, back on after.
-
-    Graphs of Values hold no reference cycles (reference counting frees them), but the
-    cyclic collector still rescans every live node again and again while a big graph is
-    built: for a graph of 10**6 nodes that costs more than building it.
-
-    Safe to nest and to use from several threads at once: the collector goes off when the
-    first block opens and back on (if it was on) when the last one closes. The exit
-    allocates nothing, so a graph dropped right after the block (a training step that
-    returns) is freed by reference counting before the collector can scan it.
-    Also a decorator: ``@gc_paused()``.
-    """
-
-    def __enter__(self) -> None:
-        with _Pauses.lock:
-            if _Pauses.depth == 0:
-                _Pauses.was_on = gc.isenabled()
-                gc.disable()
-            _Pauses.depth += 1
-
-    def __exit__(self, *exc) -> bool:
-        with _Pauses.lock:
-            _Pauses.depth -= 1
-            if _Pauses.depth == 0 and _Pauses.was_on:
-                gc.enable()
-        return False
-
-    def __call__(self, fn):
-        @functools.wraps(fn)
-        def paused(*args, **kwargs):
-            with gc_paused():
-                return fn(*args, **kwargs)
-        return paused

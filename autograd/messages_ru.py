@@ -303,10 +303,20 @@ MESSAGES = {
     # --- viz/fmt.py, viz/dot.py, viz/render.py: what a notebook shows instead of a picture
     "batch[{shape}] mean {value}": "батч[{shape}], среднее {value}",  # viz/fmt.py
     "batch[{n}]": "батч[{n}]",  # viz/fmt.py
-    "{n} nodes are too many to draw readably: pass collapse='layer' or focus=... to draw_graph, or call "
-    ".save('graph.svg') to draw it anyway":
-        "узлов слишком много ({n}), чтобы нарисовать их разборчиво: передайте draw_graph "
-        "collapse='layer' или focus=... либо всё равно нарисуйте вызовом .save('graph.svg')",  # viz/dot.py
+    "{n} nodes are too many to draw readably (Graphviz takes minutes above about {limit}); {advice}":
+        "узлов слишком много ({n}), чтобы нарисовать их разборчиво (больше примерно {limit} "
+        "Graphviz раскладывает минутами); {advice}",  # viz/dot.py
+    "Graphviz did not lay out these {n} boxes in {seconds:g} s; {advice}":
+        "Graphviz не успел разложить эти прямоугольники ({n}) за {seconds:g} с; {advice}",  # viz/dot.py
+    "this picture ({n} boxes) would put {mib:.1f} MiB into the notebook; {advice}":
+        "эта картинка (прямоугольников: {n}) добавила бы в ноутбук {mib:.1f} МиБ; {advice}",  # viz/dot.py
+    "{error}; showing the start of the DOT source": "{error}; показано начало исходного текста DOT",  # viz/dot.py
+    "draw less: pass model=... with collapse='layer' to draw_graph, or focus=<a Value> "
+    "(only the paths from it), or draw one sample's graph (the loss of model(x) for one x); "
+    ".save('graph.svg') lays it out anyway, .source has the DOT text":
+        "нарисуйте меньше: передайте draw_graph model=... вместе с collapse='layer', или "
+        "focus=<Value> (только пути от него), или нарисуйте граф одного примера (функцию потерь "
+        "model(x) для одного x); .save('graph.svg') всё равно разложит граф, а в .source — текст DOT",  # viz/dot.py
     "no Graphviz renderer found: install one with `pip install graphviz-pure` (or a system `dot`), or "
     "point SCALARGRAD_GRAPHVIZ at it":
         "не найдена программа для рисования Graphviz: установите её командой "

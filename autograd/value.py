@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import batch, fast, hooks, ops
+from . import batch, collector, fast, hooks, ops
 from .grad_mode import FAST, is_grad_enabled
-from .fast import gc_paused
 from .graph import local_step, zero_grad
 from .language import tr
 from .ops import SCALAR, DomainError
@@ -109,16 +108,19 @@ class Value:
         on every call; leaf grads accumulate across calls, as in PyTorch (call
         ``zero_grad()`` or the optimizer's ``zero_grad()`` between steps).
         """
-        for hook in hooks.BEFORE_BACKWARD:  # the teaching guards, detect_anomaly()
-            hook(self, grad)
-        if self.data.__class__ is np.ndarray:
-            grad = batch.seed(self, grad)
-        # the pass makes no cycles: keep the cyclic GC off the graph; numpy's warnings are
-        # off too, as every rule already returns inf or nan where the math does
-        with gc_paused(), np.errstate(all="ignore"):
-            # The pass is graph.chain_rule(self, grad), the textbook loop. fast.backward is
-            # the same pass made fast; tests/test_engine_perf_paths.py proves them equal.
-            fast.backward(self, grad)
+        collector.pause()  # first, before anything is allocated: the GC must not scan the graph
+        walked = None
+        try:
+            for hook in hooks.BEFORE_BACKWARD:  # the teaching guards, detect_anomaly()
+                hook(self, grad)
+            if self.data.__class__ is np.ndarray:
+                grad = batch.seed(self, grad)
+            with np.errstate(all="ignore"):  # every rule already returns inf or nan where the math does
+                # The pass is graph.chain_rule(self, grad), the textbook loop. fast.backward is
+                # the same pass made fast; tests/test_engine_perf_paths.py proves them equal.
+                walked = fast.backward(self, grad)
+        finally:
+            collector.resume(walked)  # collector.py: the live graph parked where the GC leaves it be
         for hook in hooks.AFTER_BACKWARD:
             hook(self)
 

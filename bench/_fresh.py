@@ -266,6 +266,11 @@ def worker(argv=None):
     from _timing import emit, peak_of_one_step, steps_of, time_training
 
     data = module.workload_data()
+    if engine.kind in ("reference", "torch", "floor", "peer") or args.engine.startswith("micrograd"):
+        # workload_data() imported scalargrad (nn.data), which manages the collector: the
+        # other engines run with Python's own, as their users have it
+        from autograd import manage_collector
+        manage_collector(False)
     if args.memory:
         return emit({"peak_bytes": None if engine.whole_run else peak_of_one_step(engine.factory(*data)[0])})
     as_run = (lambda f: f) if engine.whole_run else steps_of

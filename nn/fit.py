@@ -174,7 +174,8 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                          "use batched=None to fall back to one graph per sample")
     batched = can_batch if batched is None else bool(batched)
     metric_fn = _metric_for(metric_fn, loss_fn)
-    # every input is checked here, before the first step changes the model
+    # every input is checked before the first step changes the model: the arguments and the
+    # validation set here, the training set by the first step's forward pass
     X, y = _training_set(train, "train", "the training set")
     if val is not None:
         Xv, yv = _training_set(val, "val", "the validation set")
@@ -186,7 +187,6 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
         raise ValueError(f"early_stopping={early_stopping!r} watches the validation loss, but no validation data "
                          "was given: pass val=(X_val, y_val), e.g. from nn.data.train_val_split, "
                          "or drop early_stopping")
-    _check_fits(model, loss_fn, metric_fn, X[:1], y[:1], batched, "the training set (train)")
     if val is not None:  # the whole set: a bad label anywhere would stop training after an epoch
         _check_fits(model, loss_fn, metric_fn, Xv, yv, batched, "the validation set (val)")
     loader = DataLoader(X, y, batch_size, shuffle=shuffle, seed=seed)
@@ -201,13 +201,24 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
     bar = tqdm(range(1, epochs + 1), desc="fit", unit="epoch", disable=not show, leave=True)
     try:
         with gc_paused():
+            model.train()  # once, and again after each evaluation: train() walks every module
             for epoch in bar:
-                model.train()
                 history.lr.append(optimizer.lr)
                 total, total_metric, seen, steps = 0.0, 0.0, 0, 0
                 for Xb, yb in loader:
-                    outs, targets = _outputs(model, Xb, yb, batched)
-                    data_loss = loss_fn(outs, targets)
+                    failed = None
+                    try:
+                        outs, targets = _outputs(model, Xb, yb, batched)
+                        data_loss = loss_fn(outs, targets)
+                        if metric_fn:
+                            total_metric += metric_fn(outs, targets) * len(yb)
+                    except (ValueError, TypeError, IndexError) as e:
+                        if history.step_loss:
+                            raise
+                        failed = e  # the first step, before any change: say which set does not fit
+                    if failed is not None:
+                        _check_fits(model, loss_fn, metric_fn, X[:1], y[:1], batched, "the training set (train)")
+                        raise failed
                     loss = data_loss + l2_penalty(params, l2) if l2 else data_loss
                     optimizer.zero_grad()
                     loss.backward()
@@ -215,8 +226,6 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                     total += data_loss.data * len(yb)
                     history.step_loss.append(float(data_loss.data))
                     steps += 1
-                    if metric_fn:
-                        total_metric += metric_fn(outs, targets) * len(yb)
                     seen += len(yb)
                 history.epochs.append(epoch)
                 history.steps_per_epoch.append(steps)
@@ -226,6 +235,7 @@ def fit(model, loss_fn, optimizer, train, val=None, epochs: int = 100, batch_siz
                 monitored = total / seen
                 if val is not None:
                     vloss, vmetric = _evaluate(model, loss_fn, metric_fn, Xv, yv, batched)
+                    model.train()
                     history.val_loss.append(vloss)
                     if metric_fn:
                         history.val_metric.append(vmetric)

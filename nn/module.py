@@ -112,7 +112,8 @@ class Module:
                 yield from item.named_modules(f"{prefix}{name}.")
 
     def modules(self):
-        return [m for _, m in self.named_modules()]
+        """This module and every module inside it (``named_modules`` without the names)."""
+        return [self, *self._cached("_submodules", lambda: [m for _, m in self.named_modules()][1:])]
 
     def named_parameters(self):
         """(dotted name, Value) for every parameter, each once: a module's own first, then its
@@ -131,7 +132,18 @@ class Module:
             stack.extend(reversed(subs))
 
     def parameters(self) -> list[Value]:
-        return [p for _, p in self.named_parameters()]
+        """Every parameter (``named_parameters`` without the names)."""
+        return list(self._cached("_parameters", lambda: [p for _, p in self.named_parameters()]))
+
+    def _cached(self, key: str, walk) -> list:
+        """``walk()``, kept until a module changes (``structure_version``): fit, train() and
+        zero_grad() ask for the same lists every step. (Only submodules and Values are kept:
+        a module does not refer to itself.)"""
+        kept = self.__dict__.get(key)
+        if kept is None or kept[0] != structure_version:
+            kept = (structure_version, walk())
+            object.__setattr__(self, key, kept)  # a cache, not a change: not counted
+        return kept[1]
 
     def _label_parameters(self) -> None:
         """Label each parameter with its dotted name, and each module with its prefix."""
@@ -150,9 +162,13 @@ class Module:
             p.grad = 0.0
 
     def train(self, mode: bool = True):
-        """Training mode (dropout active) for this module and all inside it; returns self."""
+        """Training mode (dropout active) for this module and all inside it; returns self.
+
+        A mode, not a change of structure: layers keep their cached plans."""
+        mode = bool(mode)
         for m in self.modules():
-            m.training = bool(mode)
+            if m.training is not mode:
+                object.__setattr__(m, "training", mode)  # not counted in structure_version
         return self
 
     def eval(self):

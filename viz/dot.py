@@ -79,6 +79,11 @@ DISPLAY_WIDTH = 900  # CSS px: a typical notebook output area (JupyterLab on a l
 MIN_TEXT_PX = 10  # the smallest text a picture may show at DISPLAY_WIDTH
 PX_PER_PT = 96 / 72  # how a browser shows Graphviz's points at 100 %
 SOURCE_PREVIEW_LINES = 40  # a graph shown as text shows this much of its DOT source
+MAX_DISPLAY_BYTES = 512 * 1024  # the most a picture may put into a notebook's output
+LAYOUT_SECONDS = 4  # draw_graph gives Graphviz this long per picture before it draws less
+TOO_BIG_ADVICE = ("draw less: pass model=... with collapse='layer' to draw_graph, or focus=<a Value> "
+                  "(only the paths from it), or draw one sample's graph (the loss of model(x) for one x); "
+                  ".save('graph.svg') lays it out anyway, .source has the DOT text")
 
 
 class Graph:
@@ -86,10 +91,14 @@ class Graph:
     ``.save(path)`` (.svg .png .pdf .dot); shows itself in Jupyter as a PNG (which an
     untrusted notebook shows too), at most ``DISPLAY_WIDTH`` px wide."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, layout_seconds: float | None = None):
         self.source = source
         self._svg: str | None = None
         self._why_not: str | None = None  # why the last attempt to draw SVG gave nothing
+        # how long the picture's own layout may take (draw_graph: LAYOUT_SECONDS); a graph
+        # Graphviz could not lay out in that time is shown as text, and not tried again
+        self.layout_seconds = layout_seconds
+        self.timed_out = False
 
     @property
     def num_nodes(self) -> int:
@@ -119,13 +128,17 @@ class Graph:
 
     def svg(self) -> str | None:
         """The SVG text (cached), or None when no renderer is available or rendering failed."""
-        if self._svg is None:
+        if self._svg is None and not self.timed_out:
             try:
-                self._svg = self.render("svg").decode("utf-8")
+                self._svg = _render.render(self.source, "svg", timeout=self.layout_seconds or 120).decode("utf-8")
             except _render.RendererNotFound:
                 self._why_not = _render.hint()
+            except _render.LayoutTimeout:
+                self.timed_out = True
+                self._why_not = tr("Graphviz did not lay out these {n} boxes in {seconds:g} s; {advice}",
+                                   n=self.num_nodes, seconds=self.layout_seconds or 120, advice=tr(TOO_BIG_ADVICE))
             except (RuntimeError, OSError) as e:
-                self._why_not = f"{e}; showing the start of the DOT source"
+                self._why_not = tr("{error}; showing the start of the DOT source", error=e)
         return self._svg
 
     # --- size: what a reader sees at DISPLAY_WIDTH ---------------------------------------
@@ -166,11 +179,18 @@ class Graph:
         size = self.size_pt
         if size is None or self.num_nodes > AUTO_RENDER_LIMIT:
             return None
-        dpi = 2 * 72 * self.display_width() / size[0]  # 2 image px per CSS px
-        try:
-            data = self.render("png", dpi=max(1, round(dpi)))
-        except (_render.RendererNotFound, RuntimeError, OSError) as e:
-            self._why_not = f"{e}"
+        for px_per_css_px in (2, 1):  # sharp on a laptop's screen; else what a notebook can hold
+            dpi = px_per_css_px * 72 * self.display_width() / size[0]
+            try:
+                data = self.render("png", dpi=max(1, round(dpi)))
+            except (_render.RendererNotFound, RuntimeError, OSError) as e:
+                self._why_not = f"{e}"
+                return None
+            if len(data) <= MAX_DISPLAY_BYTES:
+                break
+        else:
+            self._why_not = tr("this picture ({n} boxes) would put {mib:.1f} MiB into the notebook; {advice}",
+                               n=self.num_nodes, mib=len(data) / 2**20, advice=tr(TOO_BIG_ADVICE))
             return None
         return png_with_text(data, {"scalargrad:width_pt": f"{size[0]:.2f}",
                                     "scalargrad:min_font_pt": f"{self.min_font_pt:g}"})
@@ -179,9 +199,9 @@ class Graph:
 
     def _too_big(self) -> bool:
         if self.num_nodes > AUTO_RENDER_LIMIT:
-            self._why_not = tr("{n} nodes are too many to draw readably: pass collapse='layer' or focus=... to "
-                               "draw_graph, or call .save('graph.svg') to draw it anyway",
-                               n=self.num_nodes)
+            self._why_not = tr("{n} nodes are too many to draw readably (Graphviz takes minutes above "
+                               "about {limit}); {advice}", n=self.num_nodes, limit=AUTO_RENDER_LIMIT,
+                               advice=tr(TOO_BIG_ADVICE))
             return True
         return False
 
@@ -232,13 +252,17 @@ def choose_layout(build, options=("LR", "TB")) -> Graph:
 
 def choose_option(build, options) -> tuple:
     """(option, Graph) for ``choose_layout``: which option it took, and its picture."""
-    tried = []
+    tried, first = [], None
     for option in options:
-        g = Graph(build(option))
+        g = build(option)  # DOT text, or a Graph
+        g = g if isinstance(g, Graph) else Graph(g)
+        first = first or (option, g)
+        if g.num_nodes <= AUTO_RENDER_LIMIT and g.size_pt is None and g.timed_out:
+            continue  # Graphviz gave up on this one: a smaller option may do
         if g.num_nodes > AUTO_RENDER_LIMIT or g.size_pt is None or g.fits():
             return option, g
         tried.append((option, g))
-    return max(tried, key=lambda pair: pair[1].text_px())
+    return max(tried, key=lambda pair: pair[1].text_px()) if tried else first
 
 
 def png_with_text(data: bytes, text: dict) -> bytes:

@@ -13,7 +13,7 @@ from autograd import contribution as share  # what one use adds to a parent's gr
 from autograd.language import language, resolve, tr
 
 from .derivatives import op_text, operand_roles
-from .dot import Graph, attrs, choose_layout, html_label, quote, record
+from .dot import AUTO_RENDER_LIMIT, LAYOUT_SECONDS, Graph, attrs, choose_layout, html_label, quote, record
 from .fmt import fmt
 from .scene import Scene
 
@@ -68,19 +68,32 @@ def _draw_graph(root, view, model, collapse, focus, rankdir, title, legend, edge
     if view != "forward":
         _check_backpropagated(root)
 
+    built = {}
+
     def build(option):
-        direction, numbers, level = option
-        heading = title
-        if level is not None and collapse == "auto":
-            heading = ((title + "\n") if title else "") + (
-                tr("each neuron drawn as one box to fit the page (collapse=None draws every node)")
-                if level == "neuron" else
-                tr("each layer drawn as one box to fit the page (collapse=None draws every node)"))
-        return dot_source(scene, view=view, collapse=level, focus=focus, rankdir=direction,
-                          title=heading, legend=legend, edge_labels=numbers)
+        if option not in built:
+            direction, numbers, level = option
+            heading = title
+            if level is not None and collapse == "auto":
+                heading = ((title + "\n") if title else "") + (
+                    tr("each neuron drawn as one box to fit the page (collapse=None draws every node)")
+                    if level == "neuron" else
+                    tr("each layer drawn as one box to fit the page (collapse=None draws every node)"))
+            built[option] = Graph(dot_source(scene, view=view, collapse=level, focus=focus, rankdir=direction,
+                                             title=heading, legend=legend, edge_labels=numbers),
+                                  layout_seconds=LAYOUT_SECONDS)
+        return built[option]
     directions = ("LR", "TB") if rankdir == "auto" else (rankdir,)
     numbers = (True, False) if edge_labels == "auto" else (bool(edge_labels),)
     levels = [collapse] if collapse != "auto" else [None] + (["neuron", "layer"] if scene.neurons else [])
+    if collapse == "auto":
+        while levels:  # more boxes than Graphviz lays out in a few seconds: the next level
+            first = build((directions[0], numbers[0], levels[0]))
+            if first.num_nodes <= AUTO_RENDER_LIMIT and (first.svg() is not None or not first.timed_out):
+                break
+            if len(levels) == 1:
+                return first  # nothing smaller to draw: shown as text that says so, and what to do
+            levels.pop(0)
     return choose_layout(build, [(d, n, level) for level in levels for n in numbers for d in directions])
 
 

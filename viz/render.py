@@ -28,6 +28,10 @@ class RendererNotFound(RuntimeError):
     """No Graphviz binary: only DOT text can be produced."""
 
 
+class LayoutTimeout(RuntimeError):
+    """Graphviz did not lay the graph out within the time it was given."""
+
+
 class FormatNotSupported(RuntimeError):
     """The Graphviz binary found cannot write the asked format (graphviz-pure writes no pdf)."""
 
@@ -99,8 +103,9 @@ def hint() -> str:
     return tr(HINT) + tr("; showing the DOT source")
 
 
-def render(source: str, format: str = "svg", dpi: int | None = None) -> bytes:
-    """The DOT ``source`` laid out and drawn as ``format`` ("svg", "png" or "pdf") bytes."""
+def render(source: str, format: str = "svg", dpi: int | None = None, timeout: float = 120) -> bytes:
+    """The DOT ``source`` laid out and drawn as ``format`` ("svg", "png" or "pdf") bytes;
+    ``LayoutTimeout`` when Graphviz takes more than ``timeout`` seconds."""
     if format not in FORMATS:
         raise ValueError(f"unknown image format {format!r}; use one of {', '.join(FORMATS)} (or .dot for the source)")
     exe = renderer()
@@ -116,8 +121,10 @@ def render(source: str, format: str = "svg", dpi: int | None = None) -> bytes:
     if dpi is not None:
         cmd.append(f"-Gdpi={dpi}")
     try:
-        done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, timeout=120)
-    except (OSError, subprocess.TimeoutExpired) as e:
+        done = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LayoutTimeout(f"Graphviz ({exe}) did not lay the graph out in {timeout:g} s") from None
+    except OSError as e:
         raise RuntimeError(f"Graphviz ({exe}) could not run: {e}") from None
     if done.returncode != 0 or not done.stdout:
         err = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
