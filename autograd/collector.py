@@ -11,7 +11,12 @@ trains (``manage_collector``, on by default):
   anything) and, when it ends, *parks* what is young, the live graph among it, in the
   collector's oldest generation (``gc.freeze(); gc.unfreeze()``, which moves objects
   without scanning them): the next allocation does not rescan the graph just walked.
-  Other code's objects parked with it are collected by the next full collection.
+  Other code's objects parked with it are collected by the next full collection, which
+  comes while training goes on: every ``MIN_THRESHOLD`` new objects a pass looks at how
+  many objects are tracked, and once that has grown by a quarter (Python's own rule for
+  full collections) and by at least ``MIN_GROWTH`` since the last full collection, it
+  runs one. Graphs are freed by reference counting, so what grows is other code's
+  garbage (or what the caller keeps).
 - the collector's first threshold follows the size of the graphs: after each
   ``backward()`` it is ``OBJECTS_PER_NODE`` times the nodes the pass walked (at least
   ``MIN_THRESHOLD`` and the threshold found, at most ``MAX_THRESHOLD``), so the next
@@ -40,6 +45,7 @@ import threading
 OBJECTS_PER_NODE = 16  # room per node walked: a node, its tuples, the loop's own objects, twice
 MIN_THRESHOLD = 100_000  # Python's own is 700
 MAX_THRESHOLD = 10_000_000
+MIN_GROWTH = 10_000  # tracked objects more than after the last full collection, before the next
 
 
 class _State:
@@ -52,6 +58,8 @@ class _State:
     caller = None  # the caller's thresholds, as the first backward() found them
     raised_to = None  # the thresholds scalargrad set, while they are set
     until_backward = False  # raised at import: kept until the first backward()
+    made = 0  # new objects the passes found since the tracked set was last counted
+    tracked = None  # how many objects were tracked after the last full collection
 
 
 def pause() -> None:
@@ -94,8 +102,15 @@ def _park(walked: int) -> None:
         _restore()
         return
     _State.until_backward = False
+    _State.made += sum(gc.get_count()[:2])
     gc.freeze()  # every tracked object to the permanent generation, the counts to zero,
+    grown = _State.made > MIN_THRESHOLD and _grown(gc.get_freeze_count())  # (counting is O(n): rarely)
     gc.unfreeze()  # and all of them to the oldest generation: moved, not scanned
+    if grown:  # other code's cycles parked with the graphs are freed here
+        gc.collect()
+        gc.freeze()
+        _State.tracked = gc.get_freeze_count()
+        gc.unfreeze()
     first, *rest = _State.caller
     wanted = (min(max(first, MIN_THRESHOLD, OBJECTS_PER_NODE * walked), MAX_THRESHOLD), *rest)
     if wanted != found:
@@ -103,6 +118,14 @@ def _park(walked: int) -> None:
             gc.callbacks.append(_on_collection)
         _State.raised_to = wanted
         gc.set_threshold(*wanted)
+
+
+def _grown(tracked: int) -> bool:
+    """Whether the tracked objects grew enough since the last full collection for the next."""
+    _State.made = 0
+    if _State.tracked is None:
+        _State.tracked = tracked
+    return tracked - _State.tracked > max(MIN_GROWTH, _State.tracked // 4)
 
 
 def _on_collection(phase, info) -> None:
