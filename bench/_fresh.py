@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import json
 import os
 import statistics
@@ -68,6 +69,8 @@ def write_data(path: str, weights, X, y, loss: str, alpha: float, lrs: list[floa
 def _command(workload: str, name: str, engine: Engine, steps: int, round_seconds: float, data_file: str,
              memory: bool, nodes: bool = False):
     """(argv, env) of one child run, or (None, why) when the engine cannot run here."""
+    if engine.kind == "torch" and importlib.util.find_spec("torch") is None:
+        return None, "not installed: `SCALARGRAD_TORCH=1 python3 run.py test` installs PyTorch's CPU build"
     if engine.peer is None:
         cmd = [sys.executable, os.path.abspath(__file__), "--workload", workload, "--engine", name]
         cmd += (["--notebook"] if engine.notebook else []) + (["--nodes"] if nodes else [])

@@ -68,6 +68,14 @@ def hidden_folder():
     if os.geteuid() == 0:
         private.chmod(0o700)
         preexec = _as_nobody
+        try:  # 'nobody' must be able to run this checkout's Python (not so inside a private folder)
+            runs = run("--version", preexec_fn=preexec, cwd="/").returncode == 0
+        except PermissionError:
+            runs = False
+        if not runs:
+            shutil.rmtree(base)
+            pytest.skip("the unprivileged user cannot run this checkout's Python (it lies in a folder "
+                        "only root may enter, e.g. one made by mktemp -d)")
         probe = subprocess.run([sys.executable, "-c", f"import os; os.listdir({str(private)!r})"],
                                preexec_fn=preexec, capture_output=True, check=False)
         if probe.returncode == 0:
