@@ -57,10 +57,11 @@ def test_render_writes_the_source_and_the_image_like_graphviz(tmp_path):
     png = viz.draw_dot(_neuron(), format="png").render("g", directory=str(tmp_path), view=False, cleanup=True)
     assert png == str(tmp_path / "g.png") and not (tmp_path / "g").exists()
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    if "pdf" in viz.render.formats():  # graphviz-pure writes svg and png only
-        assert dot.render(outfile=str(tmp_path / "x.pdf")).endswith("x.pdf")
-        assert (tmp_path / "x.pdf").read_bytes()[:4] == b"%PDF"
+    assert dot.render(outfile=str(tmp_path / "x.png")).endswith("x.png")
     assert (tmp_path / "x.gv").read_text() == dot.source  # the DOT text beside it, as graphviz does
+    if "pdf" in viz.render.formats():  # graphviz-pure writes svg and png only
+        assert dot.render(outfile=str(tmp_path / "y.pdf")).endswith("y.pdf")
+        assert (tmp_path / "y.pdf").read_bytes()[:4] == b"%PDF"
 
 
 @needs_renderer
