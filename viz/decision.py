@@ -189,6 +189,14 @@ def _plot_regression(model, x, y, target, title, ax):
     return fig
 
 
+def _perceptron_history(perceptron, caller: str) -> list:
+    """``perceptron.history`` as arrays (w₁, w₂, b), or the error that says what ``caller`` needs."""
+    history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
+    if not history or history[0].shape != (3,):
+        raise ValueError(f"{caller} needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
+    return history
+
+
 def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None, lang: str | None = None):
     """The data and the perceptron's decision line w·x + b = 0 after each update (older
     lines fainter, the final one bold), from ``perceptron.history`` of (w₁, w₂, b).
@@ -199,9 +207,7 @@ def plot_perceptron(perceptron, X, y, title: str | None = None, ax=None, lang: s
 
 def _plot_perceptron(perceptron, X, y, title, ax):
     X, y = _data(X, y)
-    history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
-    if not history or history[0].shape != (3,):
-        raise ValueError("plot_perceptron needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
+    history = _perceptron_history(perceptron, "plot_perceptron")
     lines = [h for h in history if np.any(h[:2] != 0)]
     own_figure = ax is None
     fig, (ax,) = new_figure(ax=ax, size=(5.6, 4.8))
@@ -243,9 +249,7 @@ def plot_perceptron_steps(perceptron, X, y, ncols: int = 4, max_steps: int = 16,
 
 def _plot_perceptron_steps(perceptron, X, y, ncols, max_steps):
     X, y = _data(X, y)
-    history = [np.asarray(h, dtype=float) for h in getattr(perceptron, "history", [])]
-    if not history or history[0].shape != (3,):
-        raise ValueError("plot_perceptron_steps needs a 2-input Perceptron whose .history holds (w1, w2, b) vectors")
+    history = _perceptron_history(perceptron, "plot_perceptron_steps")
     if len(history) < 2:
         raise ValueError("the perceptron made no update (was fit() run, on data it gets wrong?)")
     Xt = np.hstack([X, np.ones((len(X), 1))])
